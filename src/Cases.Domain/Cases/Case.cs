@@ -1,0 +1,253 @@
+using System.Collections.Immutable;
+using Cases.Domain.Grid;
+
+namespace Cases.Domain;
+
+/// <summary>One department dispatch of a case, as the case sees it.</summary>
+public sealed record Dispatch(
+    Guid DispatchId,
+    string DepartmentId,
+    string FromNodeId,
+    string? Instructions,
+    DispatchStatus Status,
+    DateTimeOffset DispatchedAt,
+    DateTimeOffset AcceptBy,
+    DateTimeOffset? AcceptedAt,
+    string? ReturnReason)
+{
+    public bool IsOutstanding => Status is DispatchStatus.Pending or DispatchStatus.Accepted;
+}
+
+public sealed record Feedback(bool Satisfied, int Score, string? Comment);
+
+public sealed record PendingExtension(int Days, string Reason, string NodeId, DateTimeOffset RequestedAt);
+
+/// <summary>
+/// The state of one appeal, folded from its events. Immutable: <see cref="Evolve"/> returns a new value,
+/// so a state fetched from the store is never changed under the store's feet.
+/// </summary>
+public sealed record Case
+{
+    public Guid Id { get; init; }
+
+    /// <summary>The stream version this state reflects.</summary>
+    public long Version { get; init; }
+
+    public string CaseNumber { get; init; } = "";
+
+    public CaseStatus Status { get; init; }
+
+    public Channel Channel { get; init; }
+
+    public string Category { get; init; } = "";
+
+    public Urgency Urgency { get; init; }
+
+    public string Title { get; init; } = "";
+
+    public string Description { get; init; } = "";
+
+    public string MicroGridId { get; init; } = "";
+
+    public Resident Resident { get; init; } = new("", "", null);
+
+    public string CurrentNodeId { get; init; } = "";
+
+    public GridLevel CurrentLevel { get; init; }
+
+    /// <summary>District-first ids of the current node's ancestors and itself, copied when routed.</summary>
+    public ImmutableArray<string> NodePath { get; init; } = [];
+
+    public DateTimeOffset RaisedAt { get; init; }
+
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+
+    public DateTimeOffset? FirstAcknowledgedAt { get; init; }
+
+    public DateTimeOffset? ResolvedAt { get; init; }
+
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    public DateTimeOffset? AcknowledgeBy { get; init; }
+
+    public DateTimeOffset? ResolveBy { get; init; }
+
+    public DateTimeOffset? FeedbackBy { get; init; }
+
+    public DateTimeOffset? PausedAt { get; init; }
+
+    public string? PauseReason { get; init; }
+
+    public bool Paused => PausedAt is not null;
+
+    public int Escalations { get; init; }
+
+    public int Reworks { get; init; }
+
+    public int Supervisions { get; init; }
+
+    public int ExtensionsGranted { get; init; }
+
+    public PendingExtension? PendingExtension { get; init; }
+
+    public ImmutableArray<Dispatch> Dispatches { get; init; } = [];
+
+    /// <summary>Every department the case was ever dispatched to, for the department filters.</summary>
+    public ImmutableArray<string> DepartmentIds { get; init; } = [];
+
+    public Feedback? Feedback { get; init; }
+
+    public string? Resolution { get; init; }
+
+    public string? ResolvedAtNodeId { get; init; }
+
+    public string? ResolvedByDepartmentId { get; init; }
+
+    /// <summary>Who filed the appeal: they may see the resident's contact.</summary>
+    public string RaisedById { get; init; } = "";
+
+    /// <summary>Every actor who handled the case: they may see the resident's contact.</summary>
+    public ImmutableArray<string> HandlerIds { get; init; } = [];
+
+    /// <summary>True once the case went above grid level or to a department: it was not settled in the grid.</summary>
+    public bool LeftGrid { get; init; }
+
+    public Guid? MergedIntoCaseId { get; init; }
+
+    public DateTimeOffset LastEventAt { get; init; }
+
+    public Dispatch? FindDispatch(Guid dispatchId) => Dispatches.FirstOrDefault(d => d.DispatchId == dispatchId);
+
+    public static Case Create(AppealRaised e) => new Case { Version = 0 }.Apply(e);
+
+    /// <summary>Folds one event into the state. Unknown events leave the state as it is, version aside.</summary>
+    public static Case Evolve(Case? state, object @event)
+    {
+        var current = state ?? new Case();
+        var next = @event switch
+        {
+            AppealRaised e => current.Apply(e),
+            CaseAcknowledged e => current with
+            {
+                Status = CaseStatus.Acknowledged,
+                AcknowledgedAt = e.At,
+                FirstAcknowledgedAt = current.FirstAcknowledgedAt ?? e.At,
+                AcknowledgeBy = null,
+            },
+            CaseEscalated e => current with
+            {
+                Status = CaseStatus.Open,
+                CurrentNodeId = e.To.Id,
+                CurrentLevel = e.To.Level,
+                NodePath = [.. e.NodePath],
+                AcknowledgedAt = null,
+                AcknowledgeBy = e.AcknowledgeBy,
+                Escalations = current.Escalations + 1,
+                LeftGrid = current.LeftGrid || e.To.Level < GridLevel.Grid,
+            },
+            CaseDispatched e => current with
+            {
+                Status = CaseStatus.Dispatched,
+                Dispatches = current.Dispatches.Add(new Dispatch(
+                    e.DispatchId, e.DepartmentId, e.FromNodeId, e.Instructions, DispatchStatus.Pending, e.At, e.AcceptBy, null, null)),
+                DepartmentIds = current.DepartmentIds.Contains(e.DepartmentId) ? current.DepartmentIds : current.DepartmentIds.Add(e.DepartmentId),
+                LeftGrid = true,
+            },
+            DispatchAccepted e => current.WithDispatch(e.DispatchId, d => d with { Status = DispatchStatus.Accepted, AcceptedAt = e.At }),
+            DispatchReturned e => current.Returned(e),
+            CaseResolved e => current with
+            {
+                Status = CaseStatus.Resolved,
+                ResolvedAt = e.At,
+                Resolution = e.Resolution,
+                ResolvedAtNodeId = e.NodeId,
+                ResolvedByDepartmentId = e.DepartmentId,
+                FeedbackBy = e.FeedbackBy,
+                AcknowledgeBy = null,
+                PendingExtension = null,
+                Dispatches = [.. current.Dispatches.Select(d => d.IsOutstanding ? d with { Status = DispatchStatus.Completed } : d)],
+            },
+            FeedbackReceived e => current with { Feedback = new Feedback(e.Satisfied, e.Score, e.Comment) },
+            CaseReopened e => current with
+            {
+                Status = CaseStatus.Acknowledged,
+                Reworks = e.Reworks,
+                ResolvedAt = null,
+                FeedbackBy = null,
+                AcknowledgedAt = e.At,
+            },
+            CaseClosed e => current with { Status = CaseStatus.Closed, ClosedAt = e.At, FeedbackBy = null },
+            CaseWithdrawn e => current with { Status = CaseStatus.Withdrawn, ClosedAt = e.At, AcknowledgeBy = null },
+            CaseMerged e => current with { Status = CaseStatus.Merged, ClosedAt = e.At, MergedIntoCaseId = e.IntoCaseId, AcknowledgeBy = null },
+            CasePaused e => current with { PausedAt = e.At, PauseReason = e.Reason },
+            CaseResumed e => current.Resumed(e.PausedFor),
+            ExtensionRequested e => current with { PendingExtension = new PendingExtension(e.Days, e.Reason, e.NodeId, e.At) },
+            ExtensionDecided e => current with
+            {
+                PendingExtension = null,
+                ResolveBy = e.ResolveBy,
+                ExtensionsGranted = current.ExtensionsGranted + (e.Granted ? 1 : 0),
+            },
+            CaseSupervised => current with { Supervisions = current.Supervisions + 1 },
+            _ => current,
+        };
+
+        if (@event is ICaseEvent caseEvent)
+        {
+            next = next with
+            {
+                LastEventAt = caseEvent.At,
+                HandlerIds = caseEvent.By.Id == Actor.System.Id || next.HandlerIds.Contains(caseEvent.By.Id)
+                    ? next.HandlerIds
+                    : next.HandlerIds.Add(caseEvent.By.Id),
+            };
+        }
+
+        return next with { Version = current.Version + 1 };
+    }
+
+    private Case Apply(AppealRaised e) => this with
+    {
+        Id = e.CaseId,
+        CaseNumber = e.CaseNumber,
+        Status = CaseStatus.Open,
+        Channel = e.Channel,
+        Category = e.Category,
+        Urgency = e.Urgency,
+        Title = e.Title,
+        Description = e.Description,
+        MicroGridId = e.MicroGridId,
+        Resident = e.Resident,
+        CurrentNodeId = e.Node.Id,
+        CurrentLevel = e.Node.Level,
+        NodePath = [.. e.NodePath],
+        RaisedAt = e.At,
+        AcknowledgeBy = e.AcknowledgeBy,
+        ResolveBy = e.ResolveBy,
+        RaisedById = e.By.Id,
+        LeftGrid = e.Node.Level < GridLevel.Grid,
+    };
+
+    private Case WithDispatch(Guid dispatchId, Func<Dispatch, Dispatch> change) => this with
+    {
+        Dispatches = [.. Dispatches.Select(d => d.DispatchId == dispatchId ? change(d) : d)],
+    };
+
+    private Case Returned(DispatchReturned e)
+    {
+        var next = WithDispatch(e.DispatchId, d => d with { Status = DispatchStatus.Returned, ReturnReason = e.Reason });
+        return next.Dispatches.Any(d => d.IsOutstanding)
+            ? next
+            : next with { Status = CaseStatus.Acknowledged, CurrentNodeId = e.ToNodeId };
+    }
+
+    private Case Resumed(TimeSpan pausedFor) => this with
+    {
+        PausedAt = null,
+        PauseReason = null,
+        AcknowledgeBy = AcknowledgeBy + pausedFor,
+        ResolveBy = ResolveBy + pausedFor,
+        FeedbackBy = FeedbackBy + pausedFor,
+        Dispatches = [.. Dispatches.Select(d => d.Status == DispatchStatus.Pending ? d with { AcceptBy = d.AcceptBy + pausedFor } : d)],
+    };
+}

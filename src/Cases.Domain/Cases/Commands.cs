@@ -1,0 +1,49 @@
+using Cases.Domain.Grid;
+using Cases.Domain.Sla;
+
+namespace Cases.Domain;
+
+/// <summary>Everything a decision may consult besides the case itself. Plain values: no I/O.</summary>
+public sealed record DecisionContext(Actor Actor, DateTimeOffset Now, GridTree Tree, SlaPolicy Policy, CategoryLimits Limits);
+
+public sealed record RaiseAppeal(
+    Guid CaseId,
+    string CaseNumber,
+    Channel Channel,
+    string Category,
+    Urgency Urgency,
+    string Title,
+    string Description,
+    string MicroGridId,
+    Resident Resident,
+    GridLevel? StartAt = null);
+
+public sealed record Acknowledge(string? Note);
+
+public sealed record Escalate(string Reason, EscalationReason Kind = EscalationReason.Manual);
+
+public sealed record DispatchToDepartment(Guid DispatchId, string DepartmentId, string? Instructions);
+
+public sealed record AcceptDispatch(Guid DispatchId);
+
+public sealed record ReturnDispatch(Guid DispatchId, string Reason);
+
+public sealed record Resolve(string Resolution);
+
+public sealed record GiveFeedback(bool Satisfied, int Score, string? Comment);
+
+public sealed record Close(string? Note);
+
+public sealed record Withdraw(string Reason);
+
+public sealed record Merge(Guid IntoCaseId);
+
+public sealed record Pause(string Reason);
+
+public sealed record Resume;
+
+public sealed record RequestExtension(int Days, string Reason);
+
+public sealed record DecideExtension(bool Granted);
+
+public sealed record Supervise(string Note);
