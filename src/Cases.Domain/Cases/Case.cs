@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Cases.Domain.Grid;
 
 namespace Cases.Domain;
@@ -56,7 +55,7 @@ public sealed record Case
     public GridLevel CurrentLevel { get; init; }
 
     /// <summary>District-first ids of the current node's ancestors and itself, copied when routed.</summary>
-    public ImmutableArray<string> NodePath { get; init; } = [];
+    public IReadOnlyList<string> NodePath { get; init; } = [];
 
     public DateTimeOffset RaisedAt { get; init; }
 
@@ -90,10 +89,10 @@ public sealed record Case
 
     public PendingExtension? PendingExtension { get; init; }
 
-    public ImmutableArray<Dispatch> Dispatches { get; init; } = [];
+    public IReadOnlyList<Dispatch> Dispatches { get; init; } = [];
 
     /// <summary>Every department the case was ever dispatched to, for the department filters.</summary>
-    public ImmutableArray<string> DepartmentIds { get; init; } = [];
+    public IReadOnlyList<string> DepartmentIds { get; init; } = [];
 
     public Feedback? Feedback { get; init; }
 
@@ -107,7 +106,7 @@ public sealed record Case
     public string RaisedById { get; init; } = "";
 
     /// <summary>Every actor who handled the case: they may see the resident's contact.</summary>
-    public ImmutableArray<string> HandlerIds { get; init; } = [];
+    public IReadOnlyList<string> HandlerIds { get; init; } = [];
 
     /// <summary>True once the case went above grid level or to a department: it was not settled in the grid.</summary>
     public bool LeftGrid { get; init; }
@@ -118,15 +117,13 @@ public sealed record Case
 
     public Dispatch? FindDispatch(Guid dispatchId) => Dispatches.FirstOrDefault(d => d.DispatchId == dispatchId);
 
-    public static Case Create(AppealRaised e) => new Case { Version = 0 }.Apply(e);
-
     /// <summary>Folds one event into the state. Unknown events leave the state as it is, version aside.</summary>
     public static Case Evolve(Case? state, object @event)
     {
         var current = state ?? new Case();
         var next = @event switch
         {
-            AppealRaised e => current.Apply(e),
+            AppealRaised e => current.Raised(e),
             CaseAcknowledged e => current with
             {
                 Status = CaseStatus.Acknowledged,
@@ -148,9 +145,9 @@ public sealed record Case
             CaseDispatched e => current with
             {
                 Status = CaseStatus.Dispatched,
-                Dispatches = current.Dispatches.Add(new Dispatch(
-                    e.DispatchId, e.DepartmentId, e.FromNodeId, e.Instructions, DispatchStatus.Pending, e.At, e.AcceptBy, null, null)),
-                DepartmentIds = current.DepartmentIds.Contains(e.DepartmentId) ? current.DepartmentIds : current.DepartmentIds.Add(e.DepartmentId),
+                Dispatches = [.. current.Dispatches, new Dispatch(
+                    e.DispatchId, e.DepartmentId, e.FromNodeId, e.Instructions, DispatchStatus.Pending, e.At, e.AcceptBy, null, null)],
+                DepartmentIds = current.DepartmentIds.Contains(e.DepartmentId) ? current.DepartmentIds : [.. current.DepartmentIds, e.DepartmentId],
                 LeftGrid = true,
             },
             DispatchAccepted e => current.WithDispatch(e.DispatchId, d => d with { Status = DispatchStatus.Accepted, AcceptedAt = e.At }),
@@ -199,14 +196,14 @@ public sealed record Case
                 LastEventAt = caseEvent.At,
                 HandlerIds = caseEvent.By.Id == Actor.System.Id || next.HandlerIds.Contains(caseEvent.By.Id)
                     ? next.HandlerIds
-                    : next.HandlerIds.Add(caseEvent.By.Id),
+                    : [.. next.HandlerIds, caseEvent.By.Id],
             };
         }
 
         return next with { Version = current.Version + 1 };
     }
 
-    private Case Apply(AppealRaised e) => this with
+    private Case Raised(AppealRaised e) => this with
     {
         Id = e.CaseId,
         CaseNumber = e.CaseNumber,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Cases.Domain.Grid;
 
 /// <summary>The five levels of the governance tree, top to bottom. Households are not nodes.</summary>
@@ -12,6 +14,7 @@ public enum GridLevel
     /// <summary>网格</summary>
     Grid = 3,
     /// <summary>微网格</summary>
+    [JsonStringEnumMemberName("microgrid")]
     MicroGrid = 4,
 }
 

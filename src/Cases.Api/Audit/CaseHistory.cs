@@ -1,0 +1,84 @@
+using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Actors;
+using Cases.Api.Infrastructure.Http;
+using Cases.Domain;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Cases.Api.Audit;
+
+public sealed record HistoryEvent(long Sequence, long Version, string Type, DateTimeOffset Timestamp, Actor? Actor, object Data);
+
+public sealed record CaseHistory(Guid CaseId, string CaseNumber, IReadOnlyList<HistoryEvent> Events);
+
+/// <summary>What auditors read: the events themselves, and the case as it was at any earlier moment.</summary>
+public static class CaseHistoryEndpoints
+{
+    [WolverineGet("/api/cases/{caseId}/history", OperationId = "caseHistory")]
+    [Tags("Audit")]
+    [ProducesResponseType<CaseHistory>(StatusCodes.Status200OK)]
+    public static async Task<IResult> History(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(caseId, token: ct);
+        if (events.Count == 0)
+        {
+            return Problems.NotFound($"There is no case '{caseId}'.");
+        }
+
+        var state = events.Aggregate((Case?)null, (s, e) => Case.Evolve(s, e.Data))!;
+        var maySee = PersonalData.MaySee(state, actors.Current(http));
+        return Results.Ok(new CaseHistory(caseId, state.CaseNumber, [.. events.Select(e => new HistoryEvent(
+            e.Sequence,
+            e.Version,
+            e.EventTypeName,
+            e.Timestamp,
+            (e.Data as ICaseEvent)?.By,
+            maySee || e.Data is not AppealRaised raised ? e.Data : Masked(raised)))]));
+    }
+
+    /// <summary>The case view as it was at stream version <c>version</c>, or at the moment <c>at</c>.</summary>
+    [WolverineGet("/api/cases/{caseId}/state", OperationId = "caseStateAt")]
+    [Tags("Audit")]
+    [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> State(Guid caseId, long? version, DateTimeOffset? at, HttpContext http, IQuerySession session, IActorAccessor actors, CancellationToken ct)
+    {
+        if (version is null == at is null)
+        {
+            return Problems.Invalid("version", "Give exactly one of 'version' (a stream version, from 1) or 'at' (an ISO-8601 timestamp).");
+        }
+
+        if (version is < 1)
+        {
+            return Problems.Invalid("version", "'version' starts at 1.");
+        }
+
+        var events = await session.Events.FetchStreamAsync(caseId, token: ct);
+        if (events.Count == 0)
+        {
+            return Problems.NotFound($"There is no case '{caseId}'.");
+        }
+
+        IEnumerable<IEvent> upTo = version is { } v ? events.Where(e => e.Version <= v) : events.Where(e => e.Timestamp <= at!.Value);
+        var selected = upTo.ToList();
+        if (version > events[^1].Version)
+        {
+            return Problems.NotFound($"The case has {events[^1].Version} versions; there is no version {version}.");
+        }
+
+        if (selected.Count == 0)
+        {
+            return Problems.NotFound($"The case did not exist yet at {at:O}; it was raised at {events[0].Timestamp:O}.");
+        }
+
+        var state = selected.Aggregate((Case?)null, (s, e) => Case.Evolve(s, e.Data))!;
+        return Results.Ok(CaseView.From(state, actors.Current(http)));
+    }
+
+    private static AppealRaised Masked(AppealRaised raised)
+    {
+        var masked = PersonalData.Mask(raised.Resident);
+        return raised with { Resident = new Resident(masked.Name, masked.Phone, masked.Address) };
+    }
+}

@@ -1,0 +1,103 @@
+using Cases.Api.Infrastructure.Actors;
+using Cases.Api.Infrastructure.Http;
+using Cases.Domain;
+using Marten;
+using Marten.Pagination;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Cases.Api.Cases;
+
+public sealed record CasePage(IReadOnlyList<CaseView> Items, long Total, int Page, int PageSize);
+
+public static class CaseQueries
+{
+    public const int MaxPageSize = 200;
+
+    [WolverineGet("/api/cases/{caseId}", OperationId = "getCase")]
+    [Tags("Cases")]
+    [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<IResult> Get(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, CancellationToken ct) =>
+        await session.LoadAsync<Case>(caseId, ct) is { } found
+            ? Results.Ok(CaseView.From(found, actors.Current(http)))
+            : Problems.NotFound($"There is no case '{caseId}'.");
+
+    /// <summary>
+    /// Lists cases, newest first. <c>nodeId</c> takes the node and everything under it, as the case was routed;
+    /// <c>overdue=true</c> keeps the cases past an acknowledge or resolve deadline that is still running.
+    /// </summary>
+    [WolverineGet("/api/cases", OperationId = "listCases")]
+    [Tags("Cases")]
+    [ProducesResponseType<CasePage>(StatusCodes.Status200OK)]
+    public static async Task<IResult> List(
+        string? nodeId,
+        string? departmentId,
+        string? status,
+        string? category,
+        bool? overdue,
+        int? page,
+        int? pageSize,
+        HttpContext http,
+        IQuerySession session,
+        IActorAccessor actors,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        CaseStatus? wanted = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!Enum.TryParse<CaseStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+            {
+                return Problems.Invalid("status", $"'{status}' is not a status; use one of: {string.Join(", ", Enum.GetNames<CaseStatus>().Select(n => n.ToLowerInvariant()))}.");
+            }
+
+            wanted = parsed;
+        }
+
+        var pageNumber = page ?? 1;
+        var size = pageSize ?? 20;
+        if (pageNumber < 1)
+        {
+            return Problems.Invalid("page", "'page' starts at 1.");
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            return Problems.Invalid("pageSize", $"'pageSize' is between 1 and {MaxPageSize}.");
+        }
+
+        IQueryable<Case> query = session.Query<Case>();
+        if (!string.IsNullOrEmpty(nodeId))
+        {
+            query = query.Where(c => c.NodePath.Contains(nodeId));
+        }
+
+        if (!string.IsNullOrEmpty(departmentId))
+        {
+            query = query.Where(c => c.DepartmentIds.Contains(departmentId));
+        }
+
+        if (wanted is { } s)
+        {
+            query = query.Where(c => c.Status == s);
+        }
+
+        if (!string.IsNullOrEmpty(category))
+        {
+            query = query.Where(c => c.Category == category);
+        }
+
+        if (overdue == true)
+        {
+            var now = clock.GetUtcNow();
+            query = query.Where(c => c.PausedAt == null && (
+                (c.Status == CaseStatus.Open && c.AcknowledgeBy < now) ||
+                ((c.Status == CaseStatus.Open || c.Status == CaseStatus.Acknowledged || c.Status == CaseStatus.Dispatched) && c.ResolveBy < now)));
+        }
+
+        var found = await query.OrderByDescending(c => c.RaisedAt).ToPagedListAsync(pageNumber, size, ct);
+        var actor = actors.Current(http);
+        return Results.Ok(new CasePage([.. found.Select(c => CaseView.From(c, actor))], found.TotalItemCount, pageNumber, size));
+    }
+}

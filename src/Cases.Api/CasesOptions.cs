@@ -1,0 +1,17 @@
+namespace Cases.Api;
+
+/// <summary>The service's own settings, from the "Cases" configuration section.</summary>
+public sealed class CasesOptions
+{
+    /// <summary>Seed the Sucheng demo data and enable the demo-only endpoints.</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>Seed the whole district (2,281 micro-grids) instead of the small demo tree.</summary>
+    public bool FullDistrict { get; set; }
+
+    /// <summary>Where the embedded PostgreSQL keeps its files when no connection string is given.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The schema for Marten's tables.</summary>
+    public string Schema { get; set; } = "cases";
+}

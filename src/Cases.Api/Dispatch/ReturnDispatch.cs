@@ -1,0 +1,28 @@
+using Cases.Api.Cases;
+using Cases.Domain;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Cases.Api.Dispatch;
+
+/// <summary>退单: the department returns the case to the dispatching node, with a reason.</summary>
+public sealed record ReturnDispatchRequest(string? Reason, long? ExpectedVersion) : IVersionedCommand;
+
+public sealed class ReturnDispatchValidator : AbstractValidator<ReturnDispatchRequest>
+{
+    public ReturnDispatchValidator()
+    {
+        RuleFor(x => x.Reason).NotEmpty().MaximumLength(1000);
+    }
+}
+
+public static class ReturnDispatchEndpoint
+{
+    [WolverinePost("/api/cases/{caseId}/dispatches/{dispatchId}/return", OperationId = "returnDispatch")]
+    [Tags("Dispatch")]
+    [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(Guid caseId, Guid dispatchId, ReturnDispatchRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct) =>
+        commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new ReturnDispatch(dispatchId, body.Reason!), ctx), ct);
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Cases.Api.Infrastructure.Database;
+
+/// <summary>
+/// A private PostgreSQL cluster from the server binaries on this machine: initialised on first use, started
+/// on a free loopback port, and stopped when disposed. PostgreSQL refuses to run as root, so when we are
+/// root the cluster belongs to, and runs as, the <c>postgres</c> user.
+/// </summary>
+public sealed class EmbeddedPostgres : IAsyncDisposable
+{
+    private const string Superuser = "postgres";
+
+    private readonly string _binDirectory;
+    private readonly bool _throwaway;
+    private readonly bool _startedByUs;
+    private readonly Action<string> _log;
+
+    private EmbeddedPostgres(string binDirectory, string dataDirectory, int port, bool throwaway, bool startedByUs, Action<string> log)
+    {
+        _binDirectory = binDirectory;
+        DataDirectory = dataDirectory;
+        Port = port;
+        _throwaway = throwaway;
+        _startedByUs = startedByUs;
+        _log = log;
+    }
+
+    public string DataDirectory { get; }
+
+    public int Port { get; }
+
+    public string Description => $"embedded PostgreSQL on 127.0.0.1:{Port} (data in {DataDirectory})";
+
+    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = Superuser,
+        Database = database,
+        Pooling = true,
+        MaxPoolSize = 100,
+    }.ConnectionString;
+
+    /// <param name="dataDirectory">A folder to keep between runs, or null for a throwaway cluster in /tmp.</param>
+    public static async Task<EmbeddedPostgres> StartAsync(string? dataDirectory, Action<string> log, CancellationToken cancellationToken = default)
+    {
+        var bin = FindBinaries() ?? await InstallAsync(log, cancellationToken) ?? throw new InvalidOperationException(
+            "No PostgreSQL server binaries were found (looked in /usr/lib/postgresql/*/bin and PATH), and they could not be installed. " +
+            "Install PostgreSQL, or set ConnectionStrings__Cases to a database you have.");
+
+        var throwaway = dataDirectory is null;
+        var data = Path.GetFullPath(dataDirectory ?? Path.Combine(Path.GetTempPath(), $"cases-pg-{Guid.NewGuid():N}"));
+        Directory.CreateDirectory(data);
+        HandOverToPostgresUser(data);
+
+        if (!File.Exists(Path.Combine(data, "PG_VERSION")))
+        {
+            log($"Initialising a PostgreSQL cluster in {data} ...");
+            await RunAsync(bin, "initdb", ["-D", data, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--no-locale"], cancellationToken);
+        }
+
+        if (RunningPort(data) is { } runningPort && await AnswersAsync(runningPort, cancellationToken))
+        {
+            // Left running by an earlier run that did not stop cleanly: it is ours, so use it and stop it afterwards.
+            log($"Reusing the PostgreSQL cluster already running on port {runningPort}.");
+            var reused = new EmbeddedPostgres(bin, data, runningPort, throwaway, startedByUs: true, log);
+            await reused.EnsureDatabaseAsync("cases", cancellationToken);
+            return reused;
+        }
+
+        var port = FreePort();
+        log($"Starting PostgreSQL on 127.0.0.1:{port} ...");
+        var settings = new List<string>
+        {
+            $"-p {port}",
+            "-c listen_addresses=127.0.0.1",
+            "-c unix_socket_directories=''",
+            "-c max_connections=300",
+            "-c shared_buffers=256MB",
+        };
+        if (throwaway)
+        {
+            // A throwaway test cluster need not survive a power cut; the run command's cluster keeps full durability.
+            settings.Add("-c fsync=off");
+            settings.Add("-c full_page_writes=off");
+        }
+
+        var logFile = Path.Combine(data, "postgres.log");
+        await RunAsync(bin, "pg_ctl", ["start", "-D", data, "-w", "-t", "60", "-l", logFile, "-o", string.Join(' ', settings)], cancellationToken);
+        var cluster = new EmbeddedPostgres(bin, data, port, throwaway, startedByUs: true, log);
+        await cluster.EnsureDatabaseAsync("cases", cancellationToken);
+        return cluster;
+    }
+
+    /// <summary>Creates the database if it is not there yet.</summary>
+    public async Task EnsureDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @name", connection);
+        exists.Parameters.AddWithValue("name", name);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            await using var create = new NpgsqlCommand($"create database \"{name.Replace("\"", "", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_startedByUs)
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await RunAsync(_binDirectory, "pg_ctl", ["stop", "-D", DataDirectory, "-m", "fast", "-w"], CancellationToken.None);
+        }
+        catch (InvalidOperationException e)
+        {
+            _log($"Stopping PostgreSQL failed: {e.Message}");
+        }
+
+        if (_throwaway)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+
+    private static string? FindBinaries()
+    {
+        var candidates = new List<string>();
+        if (Directory.Exists("/usr/lib/postgresql"))
+        {
+            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+                .Select(d => Path.Combine(d, "bin")));
+        }
+
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "pg_ctl")) && File.Exists(Path.Combine(d, "initdb")));
+    }
+
+    private static async Task<string?> InstallAsync(Action<string> log, CancellationToken cancellationToken)
+    {
+        if (!IsRoot || !File.Exists("/usr/bin/apt-get"))
+        {
+            return null;
+        }
+
+        log("PostgreSQL's server binaries are missing: installing them with apt-get (once) ...");
+        await RunRawAsync("/usr/bin/apt-get", ["update", "-qq"], cancellationToken);
+        await RunRawAsync("/usr/bin/apt-get", ["install", "-y", "-qq", "postgresql"], cancellationToken);
+        return FindBinaries();
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private static void HandOverToPostgresUser(string data)
+    {
+        if (!IsRoot)
+        {
+            return;
+        }
+
+        // initdb wants the folder owned by the user it runs as, and private to it.
+        RunRawAsync("/bin/chown", ["-R", "postgres:postgres", data], CancellationToken.None).GetAwaiter().GetResult();
+        File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static int? RunningPort(string data)
+    {
+        var pidFile = Path.Combine(data, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            var lines = File.ReadAllLines(pidFile);
+            return lines.Length > 3 && int.TryParse(lines[3], out var port) ? port : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> AnswersAsync(int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(1));
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static Task RunAsync(string bin, string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var executable = Path.Combine(bin, tool);
+        return IsRoot
+            ? RunRawAsync("/usr/sbin/runuser", ["-u", "postgres", "--", executable, .. arguments], cancellationToken)
+            : RunRawAsync(executable, arguments, cancellationToken);
+    }
+
+    private static async Task RunRawAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(executable)} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using Cases.Domain;
+using JasperFx;
+using Marten.Exceptions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Cases.Api.Infrastructure.Http;
+
+/// <summary>The problem+json answers the API gives, in one place.</summary>
+public static class Problems
+{
+    public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "Not found", detail);
+
+    public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    public static IResult Invalid(string field, string message) => Results.ValidationProblem(
+        new Dictionary<string, string[]> { [field] = [message] },
+        detail: message,
+        title: "The request is not valid");
+
+    public static IResult Problem(int status, string title, string detail) =>
+        Results.Problem(statusCode: status, title: title, detail: detail);
+
+    public static IResult From(Refusal refusal) => refusal.Kind switch
+    {
+        RefusalKind.NotFound => NotFound(refusal.Reason),
+        RefusalKind.Invalid => Invalid(refusal.Field ?? "body", refusal.Reason),
+        _ => Conflict(refusal.Reason),
+    };
+}
+
+/// <summary>
+/// Turns the store's optimistic-concurrency failures into 409, and anything a client sent that could not be
+/// read into 400. Wolverine HTTP endpoints have no failure policies, so without this a lost race is a 500.
+/// </summary>
+public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails, ILogger<CasesExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = Classify(exception);
+        if (status is null)
+        {
+            return false;
+        }
+
+        logger.LogInformation("{Method} {Path} answered {Status}: {Detail}", httpContext.Request.Method, httpContext.Request.Path, status, detail);
+        httpContext.Response.StatusCode = status.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    public static (int? Status, string Title, string Detail) Classify(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case ConcurrencyException or ConcurrentUpdateException:
+                    return (409, "Conflict", "The case changed since it was read (a concurrent command or a stale expectedVersion); nothing was changed. Read it again and retry.");
+                case ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException or DocumentAlreadyExistsException:
+                    return (409, "Conflict", "Something with that identity already exists; nothing was changed.");
+                case StreamLockedException or JasperFx.Events.StreamLockedException:
+                    return (409, "Conflict", "The case is being changed by another command; nothing was changed. Retry.");
+                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable }:
+                    return (409, "Conflict", "A concurrent change won; nothing was changed. Retry.");
+                case BadHttpRequestException bad:
+                    return (bad.StatusCode, "The request could not be read", bad.Message);
+                case System.Text.Json.JsonException json:
+                    return (400, "Invalid JSON format", json.Message);
+            }
+        }
+
+        return (null, "", "");
+    }
+}
+
+public static class CasesExceptionHandlerExtensions
+{
+    /// <summary>True when the store refused a write because the same identity already exists.</summary>
+    public static bool IsDuplicate(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DocumentAlreadyExistsException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

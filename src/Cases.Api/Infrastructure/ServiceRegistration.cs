@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Actors;
+using Cases.Api.Infrastructure.Http;
+using Cases.Api.Intake;
+using Cases.Api.Reference;
+using Cases.Domain.Grid;
+using Cases.Domain.Sla;
+using Cases.Projections;
+using FluentValidation;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using Weasel.Core;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Cases.Api.Infrastructure;
+
+public static class ServiceRegistration
+{
+    /// <summary>Everything the service needs, given the database it will use.</summary>
+    public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder, string connectionString, CasesOptions options)
+    {
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new SlaPolicy(WorkingCalendar.China2026));
+        services.AddSingleton<IActorAccessor, HeaderActorAccessor>();
+        services.AddSingleton<ReferenceData>();
+        services.AddHostedService<ReferenceDataWarmup>();
+        services.AddSingleton<CaseCommands>();
+        services.AddSingleton<CaseNumbers>();
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddValidatorsFromAssemblyContaining<FileAppealValidator>(ServiceLifetime.Singleton);
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<CasesExceptionHandler>();
+        services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
+        services.AddOpenApi(openApi => OpenApiSetup.Configure(openApi));
+
+        services.AddMarten(marten =>
+            {
+                marten.Connection(connectionString);
+                marten.DatabaseSchemaName = options.Schema;
+                marten.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                marten.Events.StreamIdentity = StreamIdentity.AsGuid;
+                marten.Events.AppendMode = EventAppendMode.Quick;
+                marten.Events.MetadataConfig.HeadersEnabled = true;
+                marten.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                marten.Schema.For<GridNode>().Identity(x => x.Id).Index(x => x.ParentId!);
+                marten.Schema.For<Department>().Identity(x => x.Id);
+                marten.Schema.For<Category>().Identity(x => x.Code);
+                marten.Schema.For<IdempotencyRecord>().Identity(x => x.Id);
+                marten.AddCasesProjections();
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+
+        builder.Host.UseWolverine(wolverine =>
+        {
+            wolverine.Policies.AutoApplyTransactions();
+            wolverine.Policies.UseDurableLocalQueues();
+            wolverine.Discovery.IncludeAssembly(typeof(ServiceRegistration).Assembly);
+        });
+        services.AddWolverineHttp();
+        return builder;
+    }
+
+    public static void ConfigureJson(System.Text.Json.JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+        json.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        json.Converters.Add(new IsoDurationConverter());
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+}

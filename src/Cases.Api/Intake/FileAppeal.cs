@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Actors;
+using Cases.Api.Infrastructure.Http;
+using Cases.Api.Reference;
+using Cases.Domain;
+using Cases.Domain.Grid;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Cases.Api.Intake;
+
+public sealed record ResidentContact(string? Name, string? Phone, string? Address);
+
+/// <summary>An appeal as the call center files it.</summary>
+public sealed record FileAppealRequest(
+    string? Channel,
+    string? Category,
+    string? Urgency,
+    string? Title,
+    string? Description,
+    string? MicroGridId,
+    ResidentContact? Resident);
+
+/// <summary>What the agent reads back to the resident: above all, the case number.</summary>
+public sealed record AppealFiled(Guid CaseId, string CaseNumber, CaseStatus Status, string CurrentNodeId);
+
+/// <summary>A filed appeal remembered under its Idempotency-Key, so that a retry files nothing new.</summary>
+public sealed record IdempotencyRecord(string Id, string RequestHash, Guid CaseId, string CaseNumber, string CurrentNodeId);
+
+public sealed class FileAppealValidator : AbstractValidator<FileAppealRequest>
+{
+    public static readonly string[] Channels = ["hotline", "patrol", "walk-in", "online"];
+    public static readonly string[] Urgencies = ["normal", "urgent"];
+
+    public FileAppealValidator(ReferenceData referenceData)
+    {
+        RuleFor(x => x.Channel).NotEmpty().Must(c => Channels.Contains(c))
+            .WithMessage($"'channel' must be one of: {string.Join(", ", Channels)}.");
+        RuleFor(x => x.Urgency).NotEmpty().Must(u => Urgencies.Contains(u))
+            .WithMessage($"'urgency' must be one of: {string.Join(", ", Urgencies)}.");
+        RuleFor(x => x.Title).NotEmpty().MaximumLength(200);
+        RuleFor(x => x.Description).NotEmpty().MaximumLength(4000);
+        RuleFor(x => x.Category).NotEmpty().MustAsync(async (code, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(code!))
+            .WithMessage(x => $"There is no category '{x.Category}'.");
+        RuleFor(x => x.MicroGridId).NotEmpty().MustAsync(async (id, ct) => (await referenceData.GetAsync(ct)).Tree.Find(id)?.Level == GridLevel.MicroGrid)
+            .WithMessage(x => $"'{x.MicroGridId}' is not a micro-grid.");
+        RuleFor(x => x.Resident).NotNull().WithMessage("The resident's contact is required.");
+        When(x => x.Resident is not null, () =>
+        {
+            RuleFor(x => x.Resident!.Name).NotEmpty().MaximumLength(100);
+            RuleFor(x => x.Resident!.Phone).NotEmpty().MaximumLength(30).Matches(@"^[0-9+\-() ]+$")
+                .WithMessage("'phone' may hold digits, spaces and + - ( ) only.");
+            RuleFor(x => x.Resident!.Address).MaximumLength(300);
+        });
+    }
+}
+
+public static class FileAppealEndpoint
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    /// <summary>Files one appeal. The 201 is sent only once the case is committed to the store.</summary>
+    [WolverinePost("/api/appeals", OperationId = "fileAppeal")]
+    [Tags("Intake")]
+    [ProducesResponseType<AppealFiled>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static async Task<IResult> Post(
+        FileAppealRequest body,
+        HttpContext http,
+        IDocumentSession session,
+        IDocumentStore store,
+        CaseCommands commands,
+        CaseNumbers numbers,
+        IActorAccessor actors,
+        CancellationToken cancellationToken)
+    {
+        var key = http.Request.Headers[IdempotencyHeader].ToString();
+        var hash = key.Length > 0 ? Hash(body) : null;
+        if (key.Length > 200)
+        {
+            return Problems.Invalid(IdempotencyHeader, "An Idempotency-Key is at most 200 characters.");
+        }
+
+        if (hash is not null && await session.LoadAsync<IdempotencyRecord>(key, cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, hash);
+        }
+
+        var actor = actors.Current(http);
+        var context = await commands.ContextAsync(actor, body.Category!, cancellationToken);
+        var caseId = Guid.CreateVersion7(context.Now);
+        var caseNumber = await numbers.NextAsync(context.Now, cancellationToken);
+        var resident = body.Resident!;
+        var decision = CaseDecider.Decide(
+            new RaiseAppeal(
+                caseId,
+                caseNumber,
+                body.Channel == "walk-in" ? Channel.WalkIn : Enum.Parse<Channel>(body.Channel!, ignoreCase: true),
+                body.Category!,
+                Enum.Parse<Urgency>(body.Urgency!, ignoreCase: true),
+                body.Title!.Trim(),
+                body.Description!.Trim(),
+                body.MicroGridId!,
+                new Resident(resident.Name!.Trim(), resident.Phone!.Trim(), resident.Address?.Trim())),
+            context);
+        if (decision.Refusal is { } refusal)
+        {
+            return Problems.From(refusal);
+        }
+
+        var raised = (AppealRaised)decision.Events[0];
+        session.Events.StartStream<Case>(caseId, decision.Events);
+        if (hash is not null)
+        {
+            session.Insert(new IdempotencyRecord(key, hash, caseId, caseNumber, raised.Node.Id));
+        }
+
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (hash is not null && CasesExceptionHandlerExtensions.IsDuplicate(e))
+        {
+            // A retry with the same key raced this one and won: answer exactly as it did.
+            await using var query = store.QuerySession();
+            if (await query.LoadAsync<IdempotencyRecord>(key, cancellationToken) is { } winner)
+            {
+                return Replay(winner, hash);
+            }
+
+            throw;
+        }
+
+        return Results.Created($"/api/cases/{caseId}", new AppealFiled(caseId, caseNumber, CaseStatus.Open, raised.Node.Id));
+    }
+
+    private static IResult Replay(IdempotencyRecord earlier, string hash) =>
+        earlier.RequestHash == hash
+            ? Results.Created($"/api/cases/{earlier.CaseId}", new AppealFiled(earlier.CaseId, earlier.CaseNumber, CaseStatus.Open, earlier.CurrentNodeId))
+            : Problems.Conflict($"The Idempotency-Key was already used for a different appeal (case {earlier.CaseNumber}). Use a new key for a new appeal.");
+
+    private static string Hash(FileAppealRequest body) =>
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(body)));
+}

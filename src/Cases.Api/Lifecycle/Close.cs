@@ -1,0 +1,28 @@
+using Cases.Api.Cases;
+using Cases.Domain;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Cases.Api.Lifecycle;
+
+/// <summary>结案 by verification of a resolved case.</summary>
+public sealed record CloseRequest(string? Note, long? ExpectedVersion) : IVersionedCommand;
+
+public sealed class CloseValidator : AbstractValidator<CloseRequest>
+{
+    public CloseValidator()
+    {
+        RuleFor(x => x.Note).MaximumLength(2000);
+    }
+}
+
+public static class CloseEndpoint
+{
+    [WolverinePost("/api/cases/{caseId}/close", OperationId = "close")]
+    [Tags("Lifecycle")]
+    [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(Guid caseId, CloseRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct) =>
+        commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new Close(body.Note), ctx), ct);
+}

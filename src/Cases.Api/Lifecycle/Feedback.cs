@@ -1,0 +1,30 @@
+using Cases.Api.Cases;
+using Cases.Domain;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Cases.Api.Lifecycle;
+
+/// <summary>回访: the resident's verdict. Satisfied closes the case; not satisfied reopens it (返工).</summary>
+public sealed record FeedbackRequest(bool? Satisfied, int? Score, string? Comment, long? ExpectedVersion) : IVersionedCommand;
+
+public sealed class FeedbackValidator : AbstractValidator<FeedbackRequest>
+{
+    public FeedbackValidator()
+    {
+        RuleFor(x => x.Satisfied).NotNull();
+        RuleFor(x => x.Score).NotNull().InclusiveBetween(1, 5);
+        RuleFor(x => x.Comment).MaximumLength(2000);
+    }
+}
+
+public static class FeedbackEndpoint
+{
+    [WolverinePost("/api/cases/{caseId}/feedback", OperationId = "feedback")]
+    [Tags("Lifecycle")]
+    [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(Guid caseId, FeedbackRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct) =>
+        commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new GiveFeedback(body.Satisfied!.Value, body.Score!.Value, body.Comment), ctx), ct);
+}

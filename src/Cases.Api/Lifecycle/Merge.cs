@@ -1,0 +1,28 @@
+using Cases.Api.Cases;
+using Cases.Domain;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Cases.Api.Lifecycle;
+
+/// <summary>Merge a duplicate into another case; the duplicate becomes final.</summary>
+public sealed record MergeRequest(Guid? IntoCaseId, long? ExpectedVersion) : IVersionedCommand;
+
+public sealed class MergeValidator : AbstractValidator<MergeRequest>
+{
+    public MergeValidator() => RuleFor(x => x.IntoCaseId).NotNull().NotEqual(Guid.Empty);
+}
+
+public static class MergeEndpoint
+{
+    [WolverinePost("/api/cases/{caseId}/merge", OperationId = "merge")]
+    [Tags("Lifecycle")]
+    [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Post(Guid caseId, MergeRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct)
+    {
+        var target = await session.LoadAsync<Case>(body.IntoCaseId!.Value, ct);
+        return await commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new Merge(body.IntoCaseId!.Value), target, ctx), ct);
+    }
+}

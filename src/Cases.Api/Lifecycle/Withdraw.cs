@@ -1,0 +1,28 @@
+using Cases.Api.Cases;
+using Cases.Domain;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Cases.Api.Lifecycle;
+
+/// <summary>撤销: the resident withdraws the appeal before it is resolved.</summary>
+public sealed record WithdrawRequest(string? Reason, long? ExpectedVersion) : IVersionedCommand;
+
+public sealed class WithdrawValidator : AbstractValidator<WithdrawRequest>
+{
+    public WithdrawValidator()
+    {
+        RuleFor(x => x.Reason).NotEmpty().MaximumLength(1000);
+    }
+}
+
+public static class WithdrawEndpoint
+{
+    [WolverinePost("/api/cases/{caseId}/withdraw", OperationId = "withdraw")]
+    [Tags("Lifecycle")]
+    [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
+    public static Task<IResult> Post(Guid caseId, WithdrawRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct) =>
+        commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new Withdraw(body.Reason!), ctx), ct);
+}
