@@ -133,7 +133,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             {
                 Directory.Delete(DataDirectory, recursive: true);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // A leftover temp folder is harmless.
             }

@@ -1,0 +1,137 @@
+using Cases.Domain.Grid;
+using static Cases.Domain.Tests.CaseSpec;
+using static Cases.Domain.Tests.History;
+using static Cases.Domain.Tests.World;
+
+namespace Cases.Domain.Tests;
+
+/// <summary>The fold itself: what every projection and every decision sees.</summary>
+public class EvolveTests
+{
+    [Fact]
+    public void EveryEventAddsOneToTheVersion()
+    {
+        ICaseEvent[] history = [.. AcceptedByWater(), Resolved(GridId, Water, WaterClerk)];
+        var versions = new List<long>();
+        Case? state = null;
+        foreach (var e in history)
+        {
+            state = Case.Evolve(state, e);
+            versions.Add(state.Version);
+        }
+
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L], versions);
+        Assert.Equal(7, Given(history).State.Version);
+    }
+
+    [Fact]
+    public void AnUnknownEventMovesOnlyTheVersion()
+    {
+        var before = Given(AcknowledgedAtMicroA()).State;
+        var after = Case.Evolve(before, new { Something = "else" });
+
+        Assert.Equal(before.Version + 1, after.Version);
+        Assert.Equal(CaseStatus.Acknowledged, after.Status);
+        Assert.Equal(before.CurrentNodeId, after.CurrentNodeId);
+        Assert.Equal(before.LastEventAt, after.LastEventAt);
+        Assert.Equal(before.HandlerIds, after.HandlerIds);
+    }
+
+    [Fact]
+    public void EscalatingToTheGridStillSettlesInTheGrid()
+    {
+        var state = Given(Raised(), Escalated(MicroA, GridId)).State;
+
+        Assert.Equal(GridLevel.Grid, state.CurrentLevel);
+        Assert.False(state.LeftGrid);
+    }
+
+    [Theory]
+    [InlineData(Community)]
+    [InlineData(Street)]
+    public void EscalatingAboveTheGridLeavesTheGrid(string to)
+    {
+        ICaseEvent[] history = to == Community
+            ? [Raised(), Escalated(MicroA, GridId), Escalated(GridId, Community)]
+            : [Raised(), Escalated(MicroA, GridId), Escalated(GridId, Community), Escalated(Community, Street)];
+
+        Assert.True(Given(history).State.LeftGrid);
+    }
+
+    [Fact]
+    public void ADispatchLeavesTheGrid()
+    {
+        Assert.False(Given(AcknowledgedAtGrid()).State.LeftGrid);
+        Assert.True(Given(DispatchedToWater()).State.LeftGrid);
+    }
+
+    [Fact]
+    public void LeavingTheGridIsNotUndoneByComingBack()
+    {
+        var state = Given([.. DispatchedToWater(), Returned(WaterDispatch, Water), Resolved(GridId, by: GridHead)]).State;
+
+        Assert.Equal(CaseStatus.Resolved, state.Status);
+        Assert.Equal(GridId, state.CurrentNodeId);
+        Assert.True(state.LeftGrid);
+    }
+
+    [Fact]
+    public void HandlerIdsCollectEveryoneWhoActedOnceEachButNotTheClock()
+    {
+        var state = Given(
+        [
+            .. AcceptedByWater(),
+            new CaseSupervised("overdue", GridId, Actor.System, Now),
+            Resolved(GridId, Water, WaterClerk),
+            Feedback(satisfied: true),
+        ]).State;
+
+        Assert.Equal([Agent.Id, MicroAWorker.Id, GridHead.Id, Coordinator.Id, WaterClerk.Id], state.HandlerIds);
+        Assert.Equal(Agent.Id, state.RaisedById);
+    }
+
+    [Fact]
+    public void LastEventAtFollowsTheLatestEvent()
+    {
+        var state = Given(Raised(), Acked(MicroA, MicroAWorker, Now.AddMinutes(45))).State;
+
+        Assert.Equal(Now.AddMinutes(45), state.LastEventAt);
+    }
+
+    [Fact]
+    public void TheFirstAcknowledgementIsKeptAcrossEscalations()
+    {
+        var state = Given(
+            Raised(),
+            Acked(MicroA, MicroAWorker, Now.AddMinutes(10)),
+            Escalated(MicroA, GridId, MicroAWorker, Now.AddHours(1)),
+            Acked(GridId, GridHead, Now.AddHours(2))).State;
+
+        Assert.Equal(Now.AddMinutes(10), state.FirstAcknowledgedAt);
+        Assert.Equal(Now.AddHours(2), state.AcknowledgedAt);
+        Assert.Null(state.AcknowledgeBy);
+        Assert.Equal(1, state.Escalations);
+        Assert.Equal([District, Street, Community, GridId], state.NodePath);
+    }
+
+    [Fact]
+    public void ResolvingDropsTheAcknowledgeClockAndAnyPendingExtension()
+    {
+        var state = Given([.. AcknowledgedAtMicroA(), ExtensionAsked(2, MicroA), Resolved(MicroA, by: MicroAWorker)]).State;
+
+        Assert.Null(state.PendingExtension);
+        Assert.Null(state.AcknowledgeBy);
+        Assert.Equal(Now.AddDays(3), state.FeedbackBy);
+    }
+
+    [Fact]
+    public void WithdrawingAnOpenCaseStopsItsAcknowledgeClock()
+    {
+        var state = Given([.. OpenAtMicroA(), WithdrawnEvent()]).State;
+
+        Assert.Equal(CaseStatus.Withdrawn, state.Status);
+        Assert.Null(state.AcknowledgeBy);
+        Assert.True(state.Status.IsFinal());
+        Assert.False(state.Status.IsActive());
+    }
+}
