@@ -47,14 +47,14 @@ public class IntakeTests
     }
 
     [Fact]
-    public void AnUrgentAppealGetsThirtyMinutesAndOneWorkingDay()
+    public void AnUrgentAppealGetsThirtyMinutesAndTwentyFourHours()
     {
         var raised = GivenNoHistory()
             .When(_ => CaseDecider.Decide(Appeal(urgency: Urgency.Urgent), Ctx(Agent)))
             .Then<AppealRaised>();
 
         Assert.Equal(Now.AddMinutes(30), raised.AcknowledgeBy);
-        Assert.Equal(Cst(3, 5), raised.ResolveBy);
+        Assert.Equal(Now.AddHours(24), raised.ResolveBy);
     }
 
     [Theory]

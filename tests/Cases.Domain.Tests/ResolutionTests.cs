@@ -157,7 +157,7 @@ public class ResolutionTests
     [Fact]
     public void ASecondReworkCountsTwo()
     {
-        var reopened = Given([.. ResolvedAtGrid(), Feedback(false, 2), new CaseReopened(GridId, null, 1, Agent, Now), Resolved(GridId)])
+        var reopened = Given([.. ResolvedAtGrid(), Feedback(false, 2), new CaseReopened(GridId, null, 1, Now.AddDays(5), Agent, Now), Resolved(GridId)])
             .When(s => CaseDecider.Decide(s, new GiveFeedback(false, 1, null), Ctx(Agent)))
             .ThenEvents(typeof(FeedbackReceived), typeof(CaseReopened))[1];
 

@@ -125,7 +125,9 @@ public static class FileAppealEndpoint
         }
         catch (Exception e) when (hash is not null && CasesExceptionHandlerExtensions.IsDuplicate(e))
         {
-            // A retry with the same key raced this one and won: answer exactly as it did.
+            // A retry with the same key raced this one and won: answer exactly as it did. The failed unit of
+            // work is dropped so that Wolverine's transaction middleware does not try to commit it again.
+            session.EjectAllPendingChanges();
             await using var query = store.QuerySession();
             if (await query.LoadAsync<IdempotencyRecord>(key, cancellationToken) is { } winner)
             {

@@ -165,17 +165,10 @@ public sealed record Case
                 Dispatches = [.. current.Dispatches.Select(d => d.IsOutstanding ? d with { Status = DispatchStatus.Completed } : d)],
             },
             FeedbackReceived e => current with { Feedback = new Feedback(e.Satisfied, e.Score, e.Comment) },
-            CaseReopened e => current with
-            {
-                Status = CaseStatus.Acknowledged,
-                Reworks = e.Reworks,
-                ResolvedAt = null,
-                FeedbackBy = null,
-                AcknowledgedAt = e.At,
-            },
+            CaseReopened e => current.Reopened(e),
             CaseClosed e => current with { Status = CaseStatus.Closed, ClosedAt = e.At, FeedbackBy = null },
-            CaseWithdrawn e => current with { Status = CaseStatus.Withdrawn, ClosedAt = e.At, AcknowledgeBy = null },
-            CaseMerged e => current with { Status = CaseStatus.Merged, ClosedAt = e.At, MergedIntoCaseId = e.IntoCaseId, AcknowledgeBy = null },
+            CaseWithdrawn e => current.Ended() with { Status = CaseStatus.Withdrawn, ClosedAt = e.At },
+            CaseMerged e => current.Ended() with { Status = CaseStatus.Merged, ClosedAt = e.At, MergedIntoCaseId = e.IntoCaseId },
             CasePaused e => current with { PausedAt = e.At, PauseReason = e.Reason },
             CaseResumed e => current.Resumed(e.PausedFor),
             ExtensionRequested e => current with { PendingExtension = new PendingExtension(e.Days, e.Reason, e.NodeId, e.At) },
@@ -223,6 +216,30 @@ public sealed record Case
         ResolveBy = e.ResolveBy,
         RaisedById = e.By.Id,
         LeftGrid = e.Node.Level < GridLevel.Grid,
+    };
+
+    /// <summary>
+    /// 返工 goes back to whoever resolved it: the department, through its dispatch, or else the node.
+    /// </summary>
+    private Case Reopened(CaseReopened e)
+    {
+        var reopened = this with { Reworks = e.Reworks, ResolvedAt = null, FeedbackBy = null, ResolveBy = e.ResolveBy, AcknowledgedAt = e.At };
+        var dispatch = e.DepartmentId is null
+            ? null
+            : Dispatches.LastOrDefault(d => d.DepartmentId == e.DepartmentId && d.Status == DispatchStatus.Completed);
+        return dispatch is null
+            ? reopened with { Status = CaseStatus.Acknowledged, CurrentNodeId = e.NodeId }
+            : reopened.WithDispatch(dispatch.DispatchId, d => d with { Status = DispatchStatus.Accepted }) with { Status = CaseStatus.Dispatched };
+    }
+
+    /// <summary>A withdrawn or merged case has no clocks, no pending requests and no outstanding dispatches.</summary>
+    private Case Ended() => this with
+    {
+        AcknowledgeBy = null,
+        PendingExtension = null,
+        PausedAt = null,
+        PauseReason = null,
+        Dispatches = [.. Dispatches.Select(d => d.IsOutstanding ? d with { Status = DispatchStatus.Cancelled } : d)],
     };
 
     private Case WithDispatch(Guid dispatchId, Func<Dispatch, Dispatch> change) => this with

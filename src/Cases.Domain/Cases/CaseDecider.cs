@@ -96,6 +96,11 @@ public static class CaseDecider
                 : $"A {Wire(state.Status)} case cannot be dispatched.");
         }
 
+        if (NotAtActorsNode(state, ctx.Actor) is { } refusal)
+        {
+            return refusal;
+        }
+
         if (state.CurrentLevel > GridLevel.Grid)
         {
             return Decision.Conflict("Only a node at grid level or above can dispatch to a department; escalate the case to its grid first.");
@@ -118,6 +123,11 @@ public static class CaseDecider
 
     public static Decision Decide(Case state, AcceptDispatch cmd, DecisionContext ctx)
     {
+        if (!state.Status.IsActive())
+        {
+            return Decision.Conflict($"The case is {Wire(state.Status)}; its dispatches can no longer be accepted.");
+        }
+
         var dispatch = state.FindDispatch(cmd.DispatchId);
         if (dispatch is null)
         {
@@ -139,6 +149,11 @@ public static class CaseDecider
 
     public static Decision Decide(Case state, ReturnDispatch cmd, DecisionContext ctx)
     {
+        if (!state.Status.IsActive())
+        {
+            return Decision.Conflict($"The case is {Wire(state.Status)}; its dispatches can no longer be returned.");
+        }
+
         var dispatch = state.FindDispatch(cmd.DispatchId);
         if (dispatch is null)
         {
@@ -165,6 +180,11 @@ public static class CaseDecider
             return Decision.Conflict(state.Status == CaseStatus.Open
                 ? "The case must be acknowledged before it is resolved."
                 : $"A {Wire(state.Status)} case cannot be resolved.");
+        }
+
+        if (ctx.Actor.DepartmentId is null && NotAtActorsNode(state, ctx.Actor) is { } refusal)
+        {
+            return refusal;
         }
 
         string? departmentId = null;
@@ -211,7 +231,12 @@ public static class CaseDecider
         return cmd.Satisfied
             ? Decision.Accept(feedback, new CaseClosed(CloseReason.Satisfied, cmd.Comment, ctx.Actor, ctx.Now))
             : Decision.Accept(feedback, new CaseReopened(
-                state.ResolvedAtNodeId ?? state.CurrentNodeId, state.ResolvedByDepartmentId, state.Reworks + 1, ctx.Actor, ctx.Now));
+                state.ResolvedAtNodeId ?? state.CurrentNodeId,
+                state.ResolvedByDepartmentId,
+                state.Reworks + 1,
+                ctx.Policy.ResolveBy(ctx.Limits, state.Urgency, ctx.Now),
+                ctx.Actor,
+                ctx.Now));
     }
 
     public static Decision Decide(Case state, Close cmd, DecisionContext ctx) =>
@@ -268,7 +293,8 @@ public static class CaseDecider
     }
 
     public static Decision Decide(Case state, Resume cmd, DecisionContext ctx) =>
-        state.PausedAt is { } pausedAt
+        state.Status.IsFinal() ? Decision.Conflict($"A {Wire(state.Status)} case has no clocks to resume.")
+        : state.PausedAt is { } pausedAt
             ? Decision.Accept(new CaseResumed(ctx.Now - pausedAt, ctx.Actor, ctx.Now))
             : Decision.Conflict("The case is not paused.");
 
@@ -291,6 +317,11 @@ public static class CaseDecider
 
     public static Decision Decide(Case state, DecideExtension cmd, DecisionContext ctx)
     {
+        if (state.Status is not (CaseStatus.Acknowledged or CaseStatus.Dispatched))
+        {
+            return Decision.Conflict($"An extension can be decided only on a case being handled; this one is {Wire(state.Status)}.");
+        }
+
         if (state.PendingExtension is not { } pending)
         {
             return Decision.Conflict("There is no extension request waiting for a decision.");

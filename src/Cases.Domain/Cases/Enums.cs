@@ -44,6 +44,8 @@ public enum DispatchStatus
     Returned,
     /// <summary>The case was resolved while this dispatch was outstanding.</summary>
     Completed,
+    /// <summary>The case was withdrawn or merged while this dispatch was outstanding.</summary>
+    Cancelled,
 }
 
 public enum EscalationReason

@@ -68,7 +68,8 @@ public sealed record CaseResolved(string Resolution, string NodeId, string? Depa
 public sealed record FeedbackReceived(bool Satisfied, int Score, string? Comment, Actor By, DateTimeOffset At) : ICaseEvent;
 
 /// <summary>返工: unsatisfied feedback sends the case back to whoever resolved it.</summary>
-public sealed record CaseReopened(string NodeId, string? DepartmentId, int Reworks, Actor By, DateTimeOffset At) : ICaseEvent;
+/// <remarks>A rework gets a fresh resolution deadline: <paramref name="ResolveBy"/>.</remarks>
+public sealed record CaseReopened(string NodeId, string? DepartmentId, int Reworks, DateTimeOffset ResolveBy, Actor By, DateTimeOffset At) : ICaseEvent;
 
 /// <summary>结案. Final.</summary>
 public sealed record CaseClosed(CloseReason Reason, string? Note, Actor By, DateTimeOffset At) : ICaseEvent;

@@ -16,8 +16,10 @@ public sealed class SlaPolicy(WorkingCalendar calendar)
 
     public DateTimeOffset ResolveBy(CategoryLimits limits, Urgency urgency, DateTimeOffset from)
     {
+        // Working days are the hotline's rule for ordinary appeals; an urgent limit (24 h) is wall-clock, so that
+        // an urgent hazard raised on a Friday evening is not due on Monday evening.
         var resolve = limits.For(urgency).Resolve;
-        return limits.ResolveInWorkingDays && IsWholeDays(resolve)
+        return urgency == Urgency.Normal && limits.ResolveInWorkingDays && IsWholeDays(resolve)
             ? Calendar.AddWorkingDays(from, (int)resolve.TotalDays)
             : from + resolve;
     }

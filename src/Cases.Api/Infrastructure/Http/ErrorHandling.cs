@@ -58,6 +58,11 @@ public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails,
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
+            if (e is AggregateException { InnerExceptions.Count: 1 } aggregate)
+            {
+                return Classify(aggregate.InnerExceptions[0]);
+            }
+
             switch (e)
             {
                 case ConcurrencyException or ConcurrentUpdateException:
@@ -86,7 +91,13 @@ public static class CasesExceptionHandlerExtensions
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is DocumentAlreadyExistsException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            if (e is DocumentAlreadyExistsException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+                || e.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsDuplicate))
             {
                 return true;
             }
