@@ -1,0 +1,91 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+  The one entry point for Cases: run, test, bench, rebuild.
+
+.EXAMPLE
+  dotnet tool restore && dotnet pwsh ./build.ps1 run      # the service, demo data, embedded PostgreSQL
+  dotnet tool restore && dotnet pwsh ./build.ps1 test     # every test, on a throwaway PostgreSQL
+  dotnet tool restore && dotnet pwsh ./build.ps1 bench    # the benchmark; writes bench/results/latest.{json,md}
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('run', 'test', 'bench', 'build', 'clean')]
+    [string]$Command = 'run',
+
+    # run: seed the whole district (2,281 micro-grids) instead of the small demo tree.
+    [switch]$FullDistrict,
+
+    # run: where to listen (ASPNETCORE_URLS wins when set).
+    [string]$Urls = 'http://127.0.0.1:5080',
+
+    # test: a filter for dotnet test, e.g. "FullyQualifiedName~Lifecycle".
+    [string]$Filter = '',
+
+    # bench: "quick" for a short smoke run, "full" for the published figures.
+    [ValidateSet('quick', 'full')]
+    [string]$Profile = 'full',
+
+    [string]$Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Step([string]$message) { Write-Host "==> $message" -ForegroundColor Cyan }
+
+function Invoke-Checked([string]$exe, [string[]]$arguments) {
+    & $exe @arguments
+    if ($LASTEXITCODE -ne 0) { throw "$exe $($arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Build-Solution {
+    Step "Building ($Configuration)"
+    Invoke-Checked dotnet @('build', 'Cases.sln', '-c', $Configuration, '-v', 'minimal', '-nologo')
+}
+
+switch ($Command) {
+    'build' { Build-Solution }
+
+    'clean' {
+        Step 'Removing build output (the demo database in .data/ is kept)'
+        Get-ChildItem -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
+    }
+
+    'run' {
+        Build-Solution
+        $env:Cases__Demo = 'true'
+        if ($FullDistrict) { $env:Cases__FullDistrict = 'true' }
+        if (-not $env:ASPNETCORE_URLS) { $env:ASPNETCORE_URLS = $Urls }
+        Step "Starting Cases in demo mode on $($env:ASPNETCORE_URLS) (Ctrl+C stops it and its embedded PostgreSQL)"
+        Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'src/Cases.Api')
+    }
+
+    'test' {
+        Build-Solution
+        Step 'Running every test (the integration tests start a throwaway PostgreSQL)'
+        $arguments = @('test', 'Cases.sln', '--no-build', '-c', $Configuration, '--logger', 'console;verbosity=normal')
+        if ($Filter) { $arguments += @('--filter', $Filter) }
+        $passed = 0; $failed = 0; $skipped = 0
+        & dotnet @arguments | ForEach-Object {
+            Write-Host $_
+            # Each test project ends with a summary: "Passed: N", "Failed: N", "Skipped: N" on lines of their own.
+            if ($_ -match '^\s+Passed:\s+(\d+)\s*$') { $passed += [int]$Matches[1] }
+            elseif ($_ -match '^\s+Failed:\s+(\d+)\s*$') { $failed += [int]$Matches[1] }
+            elseif ($_ -match '^\s+Skipped:\s+(\d+)\s*$') { $skipped += [int]$Matches[1] }
+        }
+        $exit = $LASTEXITCODE
+        Write-Host "$passed passed, $failed failed, $skipped skipped"
+        if ($exit -ne 0) { throw "dotnet test failed with exit code $exit" }
+        if ($passed -eq 0) { throw 'No test ran.' }
+    }
+
+    'bench' {
+        Build-Solution
+        Step "Benchmark ($Profile): a real PostgreSQL and the real API host over HTTP on loopback"
+        Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'bench/Cases.Bench', '--', '--profile', $Profile, '--out', 'bench/results')
+    }
+}
