@@ -68,7 +68,7 @@ public sealed class IntakeTests(ApiFixture fixture) : ApiTest(fixture)
     }
 
     [Fact]
-    public async Task Walk_in_channel_and_urgent_appeals_are_accepted_as_written()
+    public async Task An_urgent_hazard_starts_at_the_street_by_rule()
     {
         var filed = await Api.FileAppeal(new
         {
@@ -84,7 +84,9 @@ public sealed class IntakeTests(ApiFixture fixture) : ApiTest(fixture)
         var view = await Api.Case(filed.CaseId);
         Assert.Equal("walk-in", view.Text("channel"));
         Assert.Equal("urgent", view.Text("urgency"));
-        Assert.Equal("microgrid", view.Text("currentLevel"));
+        Assert.Equal("street", view.Text("currentLevel"));
+        Assert.Equal(SuchengDemoData.Known.XiangliStreet, view.Text("currentNodeId"));
+        Assert.Equal(SuchengDemoData.Known.LvzhouBuilding9Unit1, view.Text("microGridId"));
         var raised = view.Body!["raisedAt"]!.GetValue<DateTimeOffset>();
         Assert.Equal(raised.AddMinutes(30), view.Body["acknowledgeBy"]!.GetValue<DateTimeOffset>());
     }

@@ -42,7 +42,7 @@ public static class CaseHistoryEndpoints
     [WolverineGet("/api/cases/{caseId}/state", OperationId = "caseStateAt")]
     [Tags("Audit")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> State(Guid caseId, long? version, DateTimeOffset? at, HttpContext http, IQuerySession session, IActorAccessor actors, CancellationToken ct)
+    public static async Task<IResult> State(Guid caseId, long? version, DateTimeOffset? at, HttpContext http, IQuerySession session, IActorAccessor actors, TimeProvider clock, CancellationToken ct)
     {
         if (version is null == at is null)
         {
@@ -73,7 +73,7 @@ public static class CaseHistoryEndpoints
         }
 
         var state = selected.Aggregate((Case?)null, (s, e) => Case.Evolve(s, e.Data))!;
-        return Results.Ok(CaseView.From(state, actors.Current(http)));
+        return Results.Ok(CaseView.From(state, actors.Current(http), at ?? (version is null ? clock.GetUtcNow() : selected[^1].Timestamp)));
     }
 
     private static AppealRaised Masked(AppealRaised raised)

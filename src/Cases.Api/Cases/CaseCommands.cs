@@ -1,9 +1,11 @@
+using Cases.Api.Clocks;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Domain.Sla;
 using Marten;
+using Wolverine;
 
 namespace Cases.Api.Cases;
 
@@ -17,6 +19,7 @@ public sealed class CaseCommands(ReferenceData referenceData, IActorAccessor act
     public async Task<IResult> RunAsync(
         HttpContext http,
         IDocumentSession session,
+        IMessageBus bus,
         Guid caseId,
         long? expectedVersion,
         Func<Case, DecisionContext, Decision> decide,
@@ -42,9 +45,10 @@ public sealed class CaseCommands(ReferenceData referenceData, IActorAccessor act
         }
 
         stream.AppendMany(decision.Events);
-        await session.SaveChangesAsync(cancellationToken);
         var now = decision.Events.Aggregate(state, (current, e) => Case.Evolve(current, e));
-        return Results.Ok(CaseView.From(now, actor));
+        await ClockScheduler.ScheduleAsync(bus, state, now);
+        await session.SaveChangesAsync(cancellationToken);
+        return Results.Ok(CaseView.From(now, actor, context.Now));
     }
 
     public async Task<DecisionContext> ContextAsync(Actor actor, string category, CancellationToken cancellationToken)

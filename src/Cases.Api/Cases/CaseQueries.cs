@@ -18,9 +18,9 @@ public static class CaseQueries
     [Tags("Cases")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<IResult> Get(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, CancellationToken ct) =>
+    public static async Task<IResult> Get(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, TimeProvider clock, CancellationToken ct) =>
         await session.LoadAsync<Case>(caseId, ct) is { } found
-            ? Results.Ok(CaseView.From(found, actors.Current(http)))
+            ? Results.Ok(CaseView.From(found, actors.Current(http), clock.GetUtcNow()))
             : Problems.NotFound($"There is no case '{caseId}'.");
 
     /// <summary>
@@ -88,9 +88,9 @@ public static class CaseQueries
             query = query.Where(c => c.Category == category);
         }
 
+        var now = clock.GetUtcNow();
         if (overdue == true)
         {
-            var now = clock.GetUtcNow();
             query = query.Where(c => c.PausedAt == null && (
                 (c.Status == CaseStatus.Open && c.AcknowledgeBy < now) ||
                 ((c.Status == CaseStatus.Open || c.Status == CaseStatus.Acknowledged || c.Status == CaseStatus.Dispatched) && c.ResolveBy < now)));
@@ -98,6 +98,6 @@ public static class CaseQueries
 
         var found = await query.OrderByDescending(c => c.RaisedAt).ToPagedListAsync(pageNumber, size, ct);
         var actor = actors.Current(http);
-        return Results.Ok(new CasePage([.. found.Select(c => CaseView.From(c, actor))], found.TotalItemCount, pageNumber, size));
+        return Results.Ok(new CasePage([.. found.Select(c => CaseView.From(c, actor, now))], found.TotalItemCount, pageNumber, size));
     }
 }

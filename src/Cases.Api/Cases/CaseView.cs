@@ -1,4 +1,5 @@
 using Cases.Domain;
+using Cases.Domain.Clocks;
 using Cases.Domain.Grid;
 
 namespace Cases.Api.Cases;
@@ -15,6 +16,12 @@ public sealed record DispatchView(
     string? Instructions);
 
 public sealed record ResidentView(string Name, string Phone, string? Address, bool Masked);
+
+/// <summary>One running clock: <c>running</c>, <c>paused</c> or <c>expired</c>, and the stages that have fired.</summary>
+public sealed record ClockView(ClockKind Clock, string Key, DateTimeOffset Deadline, string State, IReadOnlyList<ClockStage> Fired);
+
+/// <summary>A warning (预警) or expiry, to the node that held the case when it fired.</summary>
+public sealed record ClockWarningView(ClockKind Clock, ClockStage Stage, string Key, DateTimeOffset Deadline, string NodeId, DateTimeOffset At);
 
 public sealed record PendingExtensionView(int Days, string Reason, string NodeId, DateTimeOffset RequestedAt);
 
@@ -50,9 +57,12 @@ public sealed record CaseView(
     string? Resolution,
     PendingExtensionView? PendingExtension,
     Guid? MergedIntoCaseId,
+    bool Overdue,
+    IReadOnlyList<ClockView> Clocks,
+    IReadOnlyList<ClockWarningView> Warnings,
     ResidentView Resident)
 {
-    public static CaseView From(Case c, Actor viewer) => new(
+    public static CaseView From(Case c, Actor viewer, DateTimeOffset now) => new(
         c.Id,
         c.CaseNumber,
         c.Status,
@@ -84,6 +94,9 @@ public sealed record CaseView(
         c.Resolution,
         c.PendingExtension is { } p ? new PendingExtensionView(p.Days, p.Reason, p.NodeId, p.RequestedAt) : null,
         c.MergedIntoCaseId,
+        CaseClocks.IsOverdue(c, now),
+        CaseClocks.Running(c, now),
+        [.. c.ClockMarks.Select(m => new ClockWarningView(m.Clock, m.Stage, m.Key, m.Deadline, m.NodeId, m.At))],
         PersonalData.MaySee(c, viewer)
             ? new ResidentView(c.Resident.Name, c.Resident.Phone, c.Resident.Address, Masked: false)
             : PersonalData.Mask(c.Resident));
@@ -123,4 +136,44 @@ public static class PersonalData
 
     private static string MaskTail(string value, int keep) =>
         value.Length <= keep ? new string('*', value.Length) : value[..keep] + "***";
+}
+
+/// <summary>The clocks a case has running, for the read side.</summary>
+public static class CaseClocks
+{
+    public static bool IsOverdue(Case c, DateTimeOffset now) =>
+        !c.Paused && ((c.Status == CaseStatus.Open && c.AcknowledgeBy < now) || (c.Status.IsActive() && c.ResolveBy < now));
+
+    public static IReadOnlyList<ClockView> Running(Case c, DateTimeOffset now)
+    {
+        var clocks = new List<ClockView>();
+        if (c.Status == CaseStatus.Open && c.AcknowledgeBy is { } acknowledgeBy)
+        {
+            clocks.Add(View(c, ClockKind.Acknowledge, c.CurrentNodeId, acknowledgeBy, now));
+        }
+
+        foreach (var dispatch in c.Dispatches.Where(d => d.Status == DispatchStatus.Pending))
+        {
+            clocks.Add(View(c, ClockKind.AcceptDispatch, dispatch.DispatchId.ToString(), dispatch.AcceptBy, now));
+        }
+
+        if (c.Status.IsActive() && c.ResolveBy is { } resolveBy)
+        {
+            clocks.Add(View(c, ClockKind.Resolve, "resolve", resolveBy, now));
+        }
+
+        if (c.Status == CaseStatus.Resolved && c.FeedbackBy is { } feedbackBy)
+        {
+            clocks.Add(View(c, ClockKind.FeedbackWindow, "feedback", feedbackBy, now));
+        }
+
+        return clocks;
+    }
+
+    private static ClockView View(Case c, ClockKind clock, string key, DateTimeOffset deadline, DateTimeOffset now) => new(
+        clock,
+        key,
+        deadline,
+        c.Paused ? "paused" : deadline <= now ? "expired" : "running",
+        [.. c.ClockMarks.Where(m => m.Clock == clock && m.Key == key && m.Deadline == deadline).Select(m => m.Stage)]);
 }

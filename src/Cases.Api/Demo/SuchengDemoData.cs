@@ -1,4 +1,6 @@
+using Cases.Domain;
 using Cases.Domain.Grid;
+using Cases.Domain.Routing;
 using Cases.Domain.Sla;
 
 namespace Cases.Api.Demo;
@@ -59,6 +61,17 @@ public static class SuchengDemoData
         new("health", "区卫生健康委员会 Health Commission", ["service", "information"]),
         new("justice", "区司法局 Justice Bureau", ["dispute"]),
     ];
+
+    /// <summary>An urgent hazard goes straight to the street; each category has a department to suggest.</summary>
+    public static RoutingRules Routing { get; } = new(
+        [new StartRule("hazard", Urgency.Urgent, GridLevel.Street)],
+        new Dictionary<string, string>
+        {
+            ["dispute"] = "justice",
+            ["hazard"] = "urban",
+            ["service"] = "civil",
+            ["information"] = "civil",
+        });
 
     /// <summary>The demo tree: 12 streets, 2 communities each, 2 grids each, 3 micro-grids each (144).</summary>
     public static IReadOnlyList<GridNode> DemoTree() => BuildTree(communitiesPerStreet: 2, gridsPerCommunity: 2, microGrids: 144);

@@ -3,6 +3,7 @@ using Cases.Domain;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Dispatch;
@@ -23,6 +24,6 @@ public static class AcceptDispatchEndpoint
     [WolverinePost("/api/cases/{caseId}/dispatches/{dispatchId}/accept", OperationId = "acceptDispatch")]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, Guid dispatchId, AcceptDispatchRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new AcceptDispatch(dispatchId), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, Guid dispatchId, AcceptDispatchRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
+        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new AcceptDispatch(dispatchId), ctx), ct);
 }

@@ -3,6 +3,7 @@ using Cases.Domain;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Dispatch;
@@ -23,6 +24,6 @@ public static class ReturnDispatchEndpoint
     [WolverinePost("/api/cases/{caseId}/dispatches/{dispatchId}/return", OperationId = "returnDispatch")]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, Guid dispatchId, ReturnDispatchRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new ReturnDispatch(dispatchId, body.Reason!), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, Guid dispatchId, ReturnDispatchRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
+        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new ReturnDispatch(dispatchId, body.Reason!), ctx), ct);
 }

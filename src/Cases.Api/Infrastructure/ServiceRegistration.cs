@@ -14,6 +14,7 @@ using Marten;
 using Npgsql;
 using Weasel.Core;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Http;
 using Wolverine.Marten;
 
@@ -54,6 +55,7 @@ public static class ServiceRegistration
                 marten.Schema.For<Department>().Identity(x => x.Id);
                 marten.Schema.For<Category>().Identity(x => x.Code);
                 marten.Schema.For<IdempotencyRecord>().Identity(x => x.Id);
+                marten.Schema.For<global::Cases.Domain.Routing.RoutingRules>().Identity(x => x.Id);
                 marten.AddCasesProjections();
             })
             .UseLightweightSessions()
@@ -64,6 +66,15 @@ public static class ServiceRegistration
         {
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
+
+            // Clocks must fire close to their deadline: look for due scheduled messages every half second.
+            wolverine.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(500);
+            wolverine.Durability.ScheduledJobFirstExecution = TimeSpan.FromMilliseconds(250);
+
+            // A clock that loses a race with a person's command tries again on the new state.
+            wolverine.OnException<ConcurrencyException>()
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1))
+                .Then.MoveToErrorQueue();
             wolverine.Discovery.IncludeAssembly(typeof(ServiceRegistration).Assembly);
         });
         services.AddWolverineHttp();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Cases.Api.Cases;
+using Cases.Api.Clocks;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Reference;
@@ -9,6 +10,7 @@ using Cases.Domain.Grid;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Intake;
@@ -73,7 +75,9 @@ public static class FileAppealEndpoint
         HttpContext http,
         IDocumentSession session,
         IDocumentStore store,
+        IMessageBus bus,
         CaseCommands commands,
+        ReferenceData referenceData,
         CaseNumbers numbers,
         IActorAccessor actors,
         CancellationToken cancellationToken)
@@ -92,6 +96,8 @@ public static class FileAppealEndpoint
 
         var actor = actors.Current(http);
         var context = await commands.ContextAsync(actor, body.Category!, cancellationToken);
+        var urgency = Enum.Parse<Urgency>(body.Urgency!, ignoreCase: true);
+        var routing = (await referenceData.GetAsync(cancellationToken)).Routing;
         var caseId = Guid.CreateVersion7(context.Now);
         var caseNumber = await numbers.NextAsync(context.Now, cancellationToken);
         var resident = body.Resident!;
@@ -101,11 +107,12 @@ public static class FileAppealEndpoint
                 caseNumber,
                 body.Channel == "walk-in" ? Channel.WalkIn : Enum.Parse<Channel>(body.Channel!, ignoreCase: true),
                 body.Category!,
-                Enum.Parse<Urgency>(body.Urgency!, ignoreCase: true),
+                urgency,
                 body.Title!.Trim(),
                 body.Description!.Trim(),
                 body.MicroGridId!,
-                new Resident(resident.Name!.Trim(), resident.Phone!.Trim(), resident.Address?.Trim())),
+                new Resident(resident.Name!.Trim(), resident.Phone!.Trim(), resident.Address?.Trim()),
+                routing.StartFor(body.Category!, urgency)),
             context);
         if (decision.Refusal is { } refusal)
         {
@@ -114,6 +121,7 @@ public static class FileAppealEndpoint
 
         var raised = (AppealRaised)decision.Events[0];
         session.Events.StartStream<Case>(caseId, decision.Events);
+        await ClockScheduler.ScheduleAsync(bus, null, decision.Events.Aggregate((Case?)null, (c, e) => Case.Evolve(c, e))!);
         if (hash is not null)
         {
             session.Insert(new IdempotencyRecord(key, hash, caseId, caseNumber, raised.Node.Id));

@@ -3,6 +3,7 @@ using Cases.Domain;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Lifecycle;
@@ -24,8 +25,8 @@ public static class RequestExtensionEndpoint
     [WolverinePost("/api/cases/{caseId}/extension", OperationId = "requestExtension")]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, RequestExtensionRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new RequestExtension(body.Days!.Value, body.Reason!), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, RequestExtensionRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
+        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new RequestExtension(body.Days!.Value, body.Reason!), ctx), ct);
 }
 
 /// <summary>One level up grants or refuses the pending extension; a grant moves resolveBy.</summary>
@@ -44,6 +45,6 @@ public static class DecideExtensionEndpoint
     [WolverinePost("/api/cases/{caseId}/extension/decision", OperationId = "decideExtension")]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, DecideExtensionRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new DecideExtension(body.Granted!.Value), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, DecideExtensionRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
+        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new DecideExtension(body.Granted!.Value), ctx), ct);
 }

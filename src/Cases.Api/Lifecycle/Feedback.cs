@@ -3,6 +3,7 @@ using Cases.Domain;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Lifecycle;
@@ -25,6 +26,6 @@ public static class FeedbackEndpoint
     [WolverinePost("/api/cases/{caseId}/feedback", OperationId = "feedback")]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, FeedbackRequest body, HttpContext http, IDocumentSession session, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new GiveFeedback(body.Satisfied!.Value, body.Score!.Value, body.Comment), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, FeedbackRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
+        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new GiveFeedback(body.Satisfied!.Value, body.Score!.Value, body.Comment), ctx), ct);
 }

@@ -1,5 +1,7 @@
 using Cases.Api.Demo;
+using Cases.Domain;
 using Cases.Domain.Grid;
+using Cases.Domain.Routing;
 using Cases.Domain.Sla;
 using Marten;
 
@@ -9,7 +11,8 @@ namespace Cases.Api.Reference;
 public sealed record ReferenceSnapshot(
     GridTree Tree,
     IReadOnlyDictionary<string, Department> Departments,
-    IReadOnlyDictionary<string, Category> Categories);
+    IReadOnlyDictionary<string, Category> Categories,
+    RoutingRules Routing);
 
 /// <summary>
 /// Reference data lives in Marten and changes rarely, so reads come from memory. The first use loads it
@@ -48,6 +51,14 @@ public sealed class ReferenceData(IDocumentStore store, CasesOptions options, IL
         _snapshot = current with { Categories = categories };
     }
 
+    public async Task ReplaceRoutingAsync(RoutingRules routing, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        session.Store(routing);
+        await session.SaveChangesAsync(cancellationToken);
+        _snapshot = (await GetAsync(cancellationToken)) with { Routing = routing };
+    }
+
     private async Task<ReferenceSnapshot> LoadAsync(CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
@@ -59,15 +70,17 @@ public sealed class ReferenceData(IDocumentStore store, CasesOptions options, IL
             session.Store(nodes.ToArray());
             session.Store(SuchengDemoData.Departments.ToArray());
             session.Store(SuchengDemoData.Categories.ToArray());
+            session.Store(SuchengDemoData.Routing);
             await session.SaveChangesAsync(cancellationToken);
         }
 
         var tree = new GridTree(await session.Query<GridNode>().ToListAsync(cancellationToken));
         var departments = (await session.Query<Department>().ToListAsync(cancellationToken)).ToDictionary(d => d.Id, StringComparer.Ordinal);
         var categories = (await session.Query<Category>().ToListAsync(cancellationToken)).ToDictionary(c => c.Code, StringComparer.Ordinal);
+        var routing = await session.LoadAsync<RoutingRules>(RoutingRules.DocumentId, cancellationToken) ?? RoutingRules.None;
         logger.LogInformation("Reference data loaded: {Nodes} grid nodes, {Departments} departments, {Categories} categories",
             tree.Count, departments.Count, categories.Count);
-        return new ReferenceSnapshot(tree, departments, categories);
+        return new ReferenceSnapshot(tree, departments, categories, routing);
     }
 }
 

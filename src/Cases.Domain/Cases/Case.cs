@@ -1,3 +1,4 @@
+using Cases.Domain.Clocks;
 using Cases.Domain.Grid;
 
 namespace Cases.Domain;
@@ -73,6 +74,15 @@ public sealed record Case
 
     public DateTimeOffset? FeedbackBy { get; init; }
 
+    /// <summary>When the running acknowledge clock started (moved on by pauses).</summary>
+    public DateTimeOffset? AcknowledgeFrom { get; init; }
+
+    /// <summary>When the running resolve clock started (moved on by pauses).</summary>
+    public DateTimeOffset? ResolveFrom { get; init; }
+
+    /// <summary>Every clock stage that has fired: the warnings (预警) and expiries.</summary>
+    public IReadOnlyList<ClockMark> ClockMarks { get; init; } = [];
+
     public DateTimeOffset? PausedAt { get; init; }
 
     public string? PauseReason { get; init; }
@@ -117,6 +127,9 @@ public sealed record Case
 
     public Dispatch? FindDispatch(Guid dispatchId) => Dispatches.FirstOrDefault(d => d.DispatchId == dispatchId);
 
+    public bool HasFired(ClockKind clock, ClockStage stage, string key, DateTimeOffset deadline) =>
+        ClockMarks.Any(m => m.Clock == clock && m.Stage == stage && m.Key == key && m.Deadline == deadline);
+
     /// <summary>Folds one event into the state. Unknown events leave the state as it is, version aside.</summary>
     public static Case Evolve(Case? state, object @event)
     {
@@ -139,6 +152,7 @@ public sealed record Case
                 NodePath = [.. e.NodePath],
                 AcknowledgedAt = null,
                 AcknowledgeBy = e.AcknowledgeBy,
+                AcknowledgeFrom = e.At,
                 Escalations = current.Escalations + 1,
                 LeftGrid = current.LeftGrid || e.To.Level < GridLevel.Grid,
             },
@@ -179,6 +193,7 @@ public sealed record Case
                 ExtensionsGranted = current.ExtensionsGranted + (e.Granted ? 1 : 0),
             },
             CaseSupervised => current with { Supervisions = current.Supervisions + 1 },
+            ClockElapsed e => current with { ClockMarks = [.. current.ClockMarks, new ClockMark(e.Clock, e.Stage, e.Key, e.Deadline, e.NodeId, e.At)] },
             _ => current,
         };
 
@@ -214,6 +229,8 @@ public sealed record Case
         RaisedAt = e.At,
         AcknowledgeBy = e.AcknowledgeBy,
         ResolveBy = e.ResolveBy,
+        AcknowledgeFrom = e.At,
+        ResolveFrom = e.At,
         RaisedById = e.By.Id,
         LeftGrid = e.Node.Level < GridLevel.Grid,
     };
@@ -223,7 +240,7 @@ public sealed record Case
     /// </summary>
     private Case Reopened(CaseReopened e)
     {
-        var reopened = this with { Reworks = e.Reworks, ResolvedAt = null, FeedbackBy = null, ResolveBy = e.ResolveBy, AcknowledgedAt = e.At };
+        var reopened = this with { Reworks = e.Reworks, ResolvedAt = null, FeedbackBy = null, ResolveBy = e.ResolveBy, ResolveFrom = e.At, AcknowledgedAt = e.At };
         var dispatch = e.DepartmentId is null
             ? null
             : Dispatches.LastOrDefault(d => d.DepartmentId == e.DepartmentId && d.Status == DispatchStatus.Completed);
@@ -261,6 +278,8 @@ public sealed record Case
         PauseReason = null,
         AcknowledgeBy = AcknowledgeBy + pausedFor,
         ResolveBy = ResolveBy + pausedFor,
+        AcknowledgeFrom = AcknowledgeFrom + pausedFor,
+        ResolveFrom = ResolveFrom + pausedFor,
         FeedbackBy = FeedbackBy + pausedFor,
         Dispatches = [.. Dispatches.Select(d => d.Status == DispatchStatus.Pending ? d with { AcceptBy = d.AcceptBy + pausedFor } : d)],
     };

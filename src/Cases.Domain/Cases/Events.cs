@@ -94,3 +94,16 @@ public sealed record ExtensionDecided(bool Granted, int Days, DateTimeOffset Res
 
 /// <summary>督办: supervision recorded, by hand or by a clock.</summary>
 public sealed record CaseSupervised(string Note, string NodeId, Actor By, DateTimeOffset At) : ICaseEvent;
+
+/// <summary>
+/// 预警 or expiry: a clock reached a stage. Recorded by the system, with the clock that fired; the node that
+/// holds the case (<paramref name="NodeId"/>) is the one warned. Any action the expiry takes follows it.
+/// </summary>
+public sealed record ClockElapsed(
+    Clocks.ClockKind Clock,
+    Clocks.ClockStage Stage,
+    string Key,
+    DateTimeOffset Deadline,
+    string NodeId,
+    Actor By,
+    DateTimeOffset At) : ICaseEvent;

@@ -1,0 +1,60 @@
+namespace Cases.Domain.Clocks;
+
+/// <summary>
+/// Which timers a change to a case needs: compare the state before and after, and for every clock whose
+/// deadline was set or moved (a new node, a new dispatch, a resume), plan its warnings and its expiry.
+/// Timers for deadlines that no longer hold are not cancelled; they find the deadline moved and do nothing.
+/// </summary>
+public static class ClockPlanner
+{
+    public static IReadOnlyList<ClockDue> Plan(Case? before, Case after)
+    {
+        var timers = new List<ClockDue>();
+        if (after.Paused || after.Status.IsFinal())
+        {
+            return timers;
+        }
+
+        var resumed = before is { Paused: true };
+        if (after.Status == CaseStatus.Open && after.AcknowledgeBy is { } acknowledgeBy &&
+            (resumed || before?.AcknowledgeBy != acknowledgeBy || before.CurrentNodeId != after.CurrentNodeId))
+        {
+            AddStages(timers, after.Id, ClockKind.Acknowledge, after.CurrentNodeId, after.AcknowledgeFrom ?? after.RaisedAt, acknowledgeBy);
+        }
+
+        if (after.Status.IsActive() && after.ResolveBy is { } resolveBy &&
+            (resumed || before?.ResolveBy != resolveBy || !before.Status.IsActive()))
+        {
+            AddStages(timers, after.Id, ClockKind.Resolve, "resolve", after.ResolveFrom ?? after.RaisedAt, resolveBy);
+        }
+
+        foreach (var dispatch in after.Dispatches.Where(d => d.Status == DispatchStatus.Pending))
+        {
+            var earlier = before?.FindDispatch(dispatch.DispatchId);
+            if (resumed || earlier is null || earlier.AcceptBy != dispatch.AcceptBy)
+            {
+                AddStages(timers, after.Id, ClockKind.AcceptDispatch, dispatch.DispatchId.ToString(), dispatch.DispatchedAt, dispatch.AcceptBy);
+            }
+        }
+
+        if (after.Status == CaseStatus.Resolved && after.FeedbackBy is { } feedbackBy && (resumed || before?.FeedbackBy != feedbackBy))
+        {
+            // The feedback window is the resident's, not a handler's: it closes the case, with no warnings.
+            timers.Add(new ClockDue(after.Id, ClockKind.FeedbackWindow, ClockStage.Expired, "feedback", feedbackBy, feedbackBy));
+        }
+
+        return timers;
+    }
+
+    private static void AddStages(List<ClockDue> timers, Guid caseId, ClockKind clock, string key, DateTimeOffset from, DateTimeOffset deadline)
+    {
+        var span = deadline - from;
+        if (span > TimeSpan.Zero)
+        {
+            timers.Add(new ClockDue(caseId, clock, ClockStage.Warning50, key, deadline, from + (span / 2)));
+            timers.Add(new ClockDue(caseId, clock, ClockStage.Warning75, key, deadline, from + (span * 3 / 4)));
+        }
+
+        timers.Add(new ClockDue(caseId, clock, ClockStage.Expired, key, deadline, deadline));
+    }
+}
