@@ -12,6 +12,9 @@ public sealed class CasesOptions
     /// <summary>Where the embedded PostgreSQL keeps its files when no connection string is given.</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>Run the async projection daemon (metrics, dispatch feed) in this process; one node leads at a time.</summary>
+    public bool AsyncDaemon { get; set; } = true;
+
     /// <summary>The schema for Marten's tables.</summary>
     public string Schema { get; set; } = "cases";
 }

@@ -1,4 +1,6 @@
 using Cases.Domain;
+using Cases.Projections.Feed;
+using Cases.Projections.Metrics;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -11,6 +13,22 @@ public static class ProjectionsRegistration
     {
         options.Events.AddEventTypes(CaseEventTypes.All);
         options.Projections.Add(new CaseProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new MetricsProjection(), ProjectionLifecycle.Async, MetricsProjection.Name, async =>
+        {
+            async.DeleteViewTypeOnTeardown<CaseFacts>();
+            async.DeleteViewTypeOnTeardown<MetricsBucket>();
+        });
+        options.Projections.Add(new DispatchFeedProjection(), ProjectionLifecycle.Async, DispatchFeedProjection.Name, async =>
+            async.DeleteViewTypeOnTeardown<DispatchFeedItem>());
+
+        // A poison event is recorded as a dead letter and skipped; it does not stop the daemon.
+        options.Projections.Errors.SkipApplyErrors = true;
+        options.Projections.Errors.SkipSerializationErrors = true;
+        options.Projections.Errors.SkipUnknownEvents = true;
+
+        options.Schema.For<MetricsBucket>().Identity(x => x.Id).Duplicate(x => x.Scope).Duplicate(x => x.Day).Duplicate(x => x.Category);
+        options.Schema.For<CaseFacts>().Identity(x => x.Id);
+        options.Schema.For<DispatchFeedItem>().Identity(x => x.Id).Duplicate(x => x.DepartmentId).Duplicate(x => x.Cursor);
 
         // The case list filters on these; the path and department arrays use containment.
         options.Schema.For<Case>()
@@ -18,6 +36,7 @@ public static class ProjectionsRegistration
             .Index(x => x.Status)
             .Index(x => x.Category)
             .Index(x => x.RaisedAt)
+            .Index(x => x.CurrentNodeId)
             .GinIndexJsonData();
         return options;
     }

@@ -26,18 +26,23 @@ public static class CaseQueries
     /// <summary>
     /// Lists cases, newest first. <c>nodeId</c> takes the node and everything under it, as the case was routed;
     /// <c>overdue=true</c> keeps the cases past an acknowledge or resolve deadline that is still running.
+    /// <c>originNodeId</c> takes the cases that arose under a node (where the metrics count them), and
+    /// <c>from</c>/<c>to</c> bound when they were raised, so a metrics summary's count can be listed case by case.
     /// </summary>
     [WolverineGet("/api/cases", OperationId = "listCases")]
     [Tags("Cases")]
     [ProducesResponseType<CasePage>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(
         string? nodeId,
+        string? originNodeId,
         string? departmentId,
         string? status,
         string? category,
         bool? overdue,
         int? page,
         int? pageSize,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
         HttpContext http,
         IQuerySession session,
         IActorAccessor actors,
@@ -71,6 +76,21 @@ public static class CaseQueries
         if (!string.IsNullOrEmpty(nodeId))
         {
             query = query.Where(c => c.NodePath.Contains(nodeId));
+        }
+
+        if (!string.IsNullOrEmpty(originNodeId))
+        {
+            query = query.Where(c => c.MicroGridPath.Contains(originNodeId));
+        }
+
+        if (from is { } start)
+        {
+            query = query.Where(c => c.RaisedAt >= start);
+        }
+
+        if (to is { } end)
+        {
+            query = query.Where(c => c.RaisedAt < end);
         }
 
         if (!string.IsNullOrEmpty(departmentId))

@@ -34,6 +34,7 @@ public static class ServiceRegistration
         services.AddHostedService<ReferenceDataWarmup>();
         services.AddSingleton<CaseCommands>();
         services.AddSingleton<CaseNumbers>();
+        services.AddSingleton<Metrics.ProjectionStatus>();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddValidatorsFromAssemblyContaining<FileAppealValidator>(ServiceLifetime.Singleton);
 
@@ -60,6 +61,7 @@ public static class ServiceRegistration
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(options.AsyncDaemon ? JasperFx.Events.Daemon.DaemonMode.HotCold : JasperFx.Events.Daemon.DaemonMode.Disabled)
             .IntegrateWithWolverine();
 
         builder.Host.UseWolverine(wolverine =>

@@ -55,6 +55,9 @@ public sealed record Case
 
     public GridLevel CurrentLevel { get; init; }
 
+    /// <summary>District-first ids down to the micro-grid where the appeal arose, as routed at intake.</summary>
+    public IReadOnlyList<string> MicroGridPath { get; init; } = [];
+
     /// <summary>District-first ids of the current node's ancestors and itself, copied when routed.</summary>
     public IReadOnlyList<string> NodePath { get; init; } = [];
 
@@ -226,6 +229,7 @@ public sealed record Case
         CurrentNodeId = e.Node.Id,
         CurrentLevel = e.Node.Level,
         NodePath = [.. e.NodePath],
+        MicroGridPath = [.. e.MicroGridPath ?? e.NodePath],
         RaisedAt = e.At,
         AcknowledgeBy = e.AcknowledgeBy,
         ResolveBy = e.ResolveBy,

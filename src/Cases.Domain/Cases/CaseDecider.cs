@@ -37,7 +37,10 @@ public static class CaseDecider
             ctx.Policy.AcknowledgeBy(ctx.Limits, cmd.Urgency, ctx.Now),
             ctx.Policy.ResolveBy(ctx.Limits, cmd.Urgency, ctx.Now),
             ctx.Actor,
-            ctx.Now));
+            ctx.Now)
+        {
+            MicroGridPath = [.. ctx.Tree.Path(microGrid.Id).Select(p => p.Id)],
+        });
     }
 
     public static Decision Decide(Case state, Acknowledge cmd, DecisionContext ctx)

@@ -29,7 +29,11 @@ public sealed record AppealRaised(
     DateTimeOffset AcknowledgeBy,
     DateTimeOffset ResolveBy,
     Actor By,
-    DateTimeOffset At) : ICaseEvent;
+    DateTimeOffset At) : ICaseEvent
+{
+    /// <summary>District-first ids down to the micro-grid where it happened: where the metrics count it.</summary>
+    public IReadOnlyList<string>? MicroGridPath { get; init; }
+}
 
 /// <summary>签收: the handler at the node takes the case. The first response.</summary>
 public sealed record CaseAcknowledged(string NodeId, string? Note, Actor By, DateTimeOffset At) : ICaseEvent;

@@ -1,0 +1,155 @@
+using System.Globalization;
+using Cases.Api.Infrastructure.Http;
+using Cases.Api.Reference;
+using Cases.Domain;
+using Cases.Projections.Metrics;
+using Marten;
+
+namespace Cases.Api.Metrics;
+
+/// <summary>The filters the metrics and the case list share, resolved to a bucket scope and a day range.</summary>
+public sealed record MetricsFilter(string Scope, string? NodeId, string? DepartmentId, string? Category, DateOnly? FromDay, DateOnly? ToDay, IResult? Problem)
+{
+    public static async Task<MetricsFilter> ParseAsync(
+        string? nodeId, string? departmentId, string? category, DateTimeOffset? from, DateTimeOffset? to, ReferenceData referenceData, CancellationToken ct)
+    {
+        var reference = await referenceData.GetAsync(ct);
+        IResult? problem = null;
+        if (nodeId is not null && departmentId is not null)
+        {
+            problem = Problems.Invalid("departmentId", "Give nodeId or departmentId, not both.");
+        }
+        else if (nodeId is not null && reference.Tree.Find(nodeId) is null)
+        {
+            problem = Problems.NotFound($"There is no grid node '{nodeId}'.");
+        }
+        else if (departmentId is not null && !reference.Departments.ContainsKey(departmentId))
+        {
+            problem = Problems.NotFound($"There is no department '{departmentId}'.");
+        }
+        else if (category is not null && !reference.Categories.ContainsKey(category))
+        {
+            problem = Problems.Invalid("category", $"There is no category '{category}'.");
+        }
+        else if (from is not null && to is not null && from >= to)
+        {
+            problem = Problems.Invalid("to", "'to' must be after 'from'.");
+        }
+
+        var scope = departmentId is not null
+            ? MetricsBucket.DepartmentScope(departmentId)
+            : MetricsBucket.NodeScope(nodeId ?? reference.Tree.Root?.Id ?? "");
+        return new MetricsFilter(scope, nodeId ?? (departmentId is null ? reference.Tree.Root?.Id : null), departmentId, category, DayFrom(from), DayTo(to), problem);
+    }
+
+    /// <summary>The bucket days: from's day inclusive; to's day exclusive when to is a midnight, inclusive otherwise.</summary>
+    public static DateOnly? DayFrom(DateTimeOffset? from) => from is { } f ? CaseFacts.DayOf(f) : null;
+
+    public static DateOnly? DayTo(DateTimeOffset? to)
+    {
+        if (to is not { } t)
+        {
+            return null;
+        }
+
+        var local = t.ToOffset(Domain.Sla.WorkingCalendar.ChinaStandardTime);
+        var day = DateOnly.FromDateTime(local.DateTime);
+        return local.TimeOfDay == TimeSpan.Zero ? day : day.AddDays(1);
+    }
+
+    public IQueryable<MetricsBucket> Query(IQuerySession session, string[]? scopes = null)
+    {
+        var query = scopes is null
+            ? session.Query<MetricsBucket>().Where(b => b.Scope == Scope)
+            : session.Query<MetricsBucket>().Where(b => scopes.Contains(b.Scope));
+        if (FromDay is { } fromDay)
+        {
+            query = query.Where(b => b.Day >= fromDay);
+        }
+
+        if (ToDay is { } toDay)
+        {
+            query = query.Where(b => b.Day < toDay);
+        }
+
+        if (Category is { } category)
+        {
+            query = query.Where(b => b.Category == category);
+        }
+
+        return query;
+    }
+
+    /// <summary>Open and overdue now, among the cases the figures cover; read from the case documents.</summary>
+    public async Task<Backlog> BacklogAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct)
+    {
+        var cases = session.Query<Case>().Where(c => c.Status == CaseStatus.Open || c.Status == CaseStatus.Acknowledged || c.Status == CaseStatus.Dispatched);
+        if (DepartmentId is { } department)
+        {
+            cases = cases.Where(c => c.DepartmentIds.Contains(department));
+        }
+        else if (NodeId is { } node)
+        {
+            cases = cases.Where(c => c.MicroGridPath.Contains(node));
+        }
+
+        if (Category is { } category)
+        {
+            cases = cases.Where(c => c.Category == category);
+        }
+
+        if (FromDay is { } fromDay)
+        {
+            var start = Start(fromDay);
+            cases = cases.Where(c => c.RaisedAt >= start);
+        }
+
+        if (ToDay is { } toDay)
+        {
+            var end = Start(toDay);
+            cases = cases.Where(c => c.RaisedAt < end);
+        }
+
+        var open = await cases.CountAsync(ct);
+        var overdue = await cases.Where(c => c.PausedAt == null && (
+            (c.Status == CaseStatus.Open && c.AcknowledgeBy < now) || c.ResolveBy < now)).CountAsync(ct);
+        return new Backlog(open, overdue);
+    }
+
+    /// <summary>The case list that holds exactly the cases these figures count.</summary>
+    public string CasesLink
+    {
+        get
+        {
+            var query = new List<string>();
+            if (DepartmentId is not null)
+            {
+                query.Add($"departmentId={Uri.EscapeDataString(DepartmentId)}");
+            }
+            else if (NodeId is not null)
+            {
+                query.Add($"originNodeId={Uri.EscapeDataString(NodeId)}");
+            }
+
+            if (Category is not null)
+            {
+                query.Add($"category={Uri.EscapeDataString(Category)}");
+            }
+
+            if (FromDay is { } fromDay)
+            {
+                query.Add($"from={Uri.EscapeDataString(Start(fromDay).ToString("O", CultureInfo.InvariantCulture))}");
+            }
+
+            if (ToDay is { } toDay)
+            {
+                query.Add($"to={Uri.EscapeDataString(Start(toDay).ToString("O", CultureInfo.InvariantCulture))}");
+            }
+
+            return "/api/cases" + (query.Count == 0 ? "" : "?" + string.Join('&', query));
+        }
+    }
+
+    public static DateTimeOffset Start(DateOnly day) =>
+        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), Domain.Sla.WorkingCalendar.ChinaStandardTime).ToUniversalTime();
+}

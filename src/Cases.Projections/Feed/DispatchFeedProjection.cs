@@ -1,0 +1,77 @@
+using Cases.Domain;
+using Cases.Domain.Grid;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+
+namespace Cases.Projections.Feed;
+
+/// <summary>One dispatch as its department's feed shows it. <see cref="Cursor"/> is the event's global sequence.</summary>
+public sealed record DispatchFeedItem(
+    Guid Id,
+    long Cursor,
+    string DepartmentId,
+    Guid CaseId,
+    string CaseNumber,
+    string Category,
+    Urgency Urgency,
+    string Title,
+    string Description,
+    string NodeId,
+    IReadOnlyList<NodeRef> Path,
+    string? Instructions,
+    DateTimeOffset DispatchedAt,
+    DateTimeOffset AcceptBy);
+
+/// <summary>
+/// The department dispatch feed. The async daemon only ever reads up to the event store's high water mark,
+/// below which every event is committed, so the cursor grows with no gaps and no duplicates.
+/// </summary>
+public sealed class DispatchFeedProjection : IProjection
+{
+    public const string Name = "dispatch-feed";
+
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        var dispatches = events.Where(e => e.Data is CaseDispatched).ToList();
+        if (dispatches.Count == 0)
+        {
+            return;
+        }
+
+        var cases = (await operations.LoadManyAsync<Case>(cancellation, dispatches.Select(e => e.StreamId).Distinct().ToArray())).ToDictionary(c => c.Id);
+        var nodeIds = dispatches.SelectMany(e => cases.TryGetValue(e.StreamId, out var c) ? c.NodePath.Append(((CaseDispatched)e.Data).FromNodeId) : [])
+            .Distinct(StringComparer.Ordinal).ToArray();
+        var nodes = (await operations.LoadManyAsync<GridNode>(cancellation, nodeIds)).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        foreach (var e in dispatches)
+        {
+            var dispatched = (CaseDispatched)e.Data;
+            if (!cases.TryGetValue(e.StreamId, out var @case))
+            {
+                continue;
+            }
+
+            var path = new List<NodeRef>();
+            for (var node = nodes.GetValueOrDefault(dispatched.FromNodeId); node is not null; node = node.ParentId is null ? null : nodes.GetValueOrDefault(node.ParentId))
+            {
+                path.Insert(0, new NodeRef(node.Id, node.Name, node.Level));
+            }
+
+            operations.Store(new DispatchFeedItem(
+                dispatched.DispatchId,
+                e.Sequence,
+                dispatched.DepartmentId,
+                @case.Id,
+                @case.CaseNumber,
+                @case.Category,
+                @case.Urgency,
+                @case.Title,
+                @case.Description,
+                dispatched.FromNodeId,
+                path,
+                dispatched.Instructions,
+                dispatched.At,
+                dispatched.AcceptBy));
+        }
+    }
+}

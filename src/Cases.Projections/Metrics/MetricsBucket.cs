@@ -1,0 +1,141 @@
+namespace Cases.Projections.Metrics;
+
+/// <summary>
+/// The rollup for one scope (a node, counting everything beneath it, or a department), one day of raising and
+/// one category. It is the sum of the contributions of the cases in it, so a case's change is applied as
+/// "take out what it contributed, put in what it contributes now", and a rebuild gives the same numbers.
+/// </summary>
+public sealed class MetricsBucket
+{
+    public string Id { get; set; } = "";
+
+    /// <summary><c>node:&lt;id&gt;</c> or <c>department:&lt;id&gt;</c>.</summary>
+    public string Scope { get; set; } = "";
+
+    public DateOnly Day { get; set; }
+
+    public string Category { get; set; } = "";
+
+    public MetricCounts Counts { get; set; } = new();
+
+    public Dictionary<int, long> Acknowledge { get; set; } = [];
+
+    public Dictionary<int, long> Accept { get; set; } = [];
+
+    public Dictionary<int, long> Resolve { get; set; } = [];
+
+    public Dictionary<int, long> Close { get; set; } = [];
+
+    public static string IdFor(string scope, DateOnly day, string category) => $"{scope}|{day:yyyy-MM-dd}|{category}";
+
+    public static string NodeScope(string nodeId) => $"node:{nodeId}";
+
+    public static string DepartmentScope(string departmentId) => $"department:{departmentId}";
+
+    /// <summary>Every bucket a case counts in.</summary>
+    public static IEnumerable<string> ScopesOf(CaseFacts facts) =>
+        facts.Nodes.Select(NodeScope).Concat(facts.Departments.Select(DepartmentScope));
+
+    public bool IsEmpty => Counts.Raised == 0;
+
+    /// <summary>Adds (sign +1) or removes (sign -1) one case's contribution.</summary>
+    public void Apply(CaseFacts facts, int sign)
+    {
+        Counts.Apply(facts, sign);
+        if (facts.AcknowledgeSeconds is { } acknowledge)
+        {
+            DurationHistogram.Add(Acknowledge, acknowledge, sign);
+        }
+
+        foreach (var accept in facts.AcceptSeconds)
+        {
+            DurationHistogram.Add(Accept, accept, sign);
+        }
+
+        if (facts.ResolveSeconds is { } resolve)
+        {
+            DurationHistogram.Add(Resolve, resolve, sign);
+        }
+
+        if (facts.CloseSeconds is { } close)
+        {
+            DurationHistogram.Add(Close, close, sign);
+        }
+    }
+}
+
+/// <summary>The counts of a bucket, and the sums that make the means exact.</summary>
+public sealed class MetricCounts
+{
+    public long Raised { get; set; }
+    public long Acknowledged { get; set; }
+    public long AcknowledgedOnTime { get; set; }
+    public long Escalated { get; set; }
+    public long EscalatedManual { get; set; }
+    public long EscalatedTimeout { get; set; }
+    public long EscalatedOverdue { get; set; }
+    public long EscalatedRule { get; set; }
+    public long Dispatched { get; set; }
+    public long Returned { get; set; }
+    public long Accepted { get; set; }
+    public long Resolved { get; set; }
+    public long ResolvedOnTime { get; set; }
+    public long Reopened { get; set; }
+    public long Closed { get; set; }
+    public long Withdrawn { get; set; }
+    public long Feedback { get; set; }
+    public long Satisfied { get; set; }
+    public long Extended { get; set; }
+    public long SettledInGrid { get; set; }
+    public long Warnings { get; set; }
+    public long Supervised { get; set; }
+
+    // Sums in whole milliseconds, so that taking a contribution out leaves exactly what was there before.
+    public long AcknowledgeMillis { get; set; }
+    public long AcceptMillis { get; set; }
+    public long ResolveMillis { get; set; }
+    public long CloseMillis { get; set; }
+
+    public void Apply(CaseFacts f, int sign)
+    {
+        Raised += sign;
+        Acknowledged += sign * (f.Acknowledged ? 1 : 0);
+        AcknowledgedOnTime += sign * (f.Acknowledged && f.AcknowledgedOnTime ? 1 : 0);
+        Escalated += sign * (f.Escalations > 0 ? 1 : 0);
+        EscalatedManual += sign * f.EscalatedManual;
+        EscalatedTimeout += sign * f.EscalatedTimeout;
+        EscalatedOverdue += sign * f.EscalatedOverdue;
+        EscalatedRule += sign * f.EscalatedRule;
+        Dispatched += sign * f.Dispatches;
+        Returned += sign * f.Returns;
+        Accepted += sign * f.AcceptSeconds.Count;
+        Resolved += sign * (f.Resolved ? 1 : 0);
+        ResolvedOnTime += sign * (f.Resolved && f.ResolvedOnTime ? 1 : 0);
+        Reopened += sign * (f.Reopened ? 1 : 0);
+        Closed += sign * (f.Closed ? 1 : 0);
+        Withdrawn += sign * (f.Withdrawn ? 1 : 0);
+        Feedback += sign * f.Feedback;
+        Satisfied += sign * f.Satisfied;
+        Extended += sign * (f.Extended ? 1 : 0);
+        SettledInGrid += sign * (f.SettledInGrid ? 1 : 0);
+        Warnings += sign * f.Warnings;
+        Supervised += sign * (f.Supervisions > 0 ? 1 : 0);
+        AcknowledgeMillis += sign * Millis(f.AcknowledgeSeconds);
+        AcceptMillis += sign * f.AcceptSeconds.Sum(s => Millis(s));
+        ResolveMillis += sign * Millis(f.ResolveSeconds);
+        CloseMillis += sign * Millis(f.CloseSeconds);
+    }
+
+    public static long Millis(double? seconds) => seconds is { } s ? (long)Math.Round(s * 1000.0) : 0;
+
+    private static readonly System.Reflection.PropertyInfo[] Properties =
+        [.. typeof(MetricCounts).GetProperties().Where(p => p.PropertyType == typeof(long))];
+
+    public void Add(MetricCounts other)
+    {
+        foreach (var property in Properties)
+        {
+            property.SetValue(this, (long)property.GetValue(this)! + (long)property.GetValue(other)!);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Cases.Domain;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+
+namespace Cases.Projections.Metrics;
+
+/// <summary>
+/// The metrics rollups, run by the async daemon. For each page of events it folds the touched cases' facts,
+/// takes each case's old contribution out of its buckets and puts the new one in, all in the page's
+/// transaction. Queries then read a handful of buckets instead of scanning events.
+/// </summary>
+public sealed class MetricsProjection : IProjection
+{
+    public const string Name = "metrics";
+
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        var byCase = events.Where(e => e.Data is ICaseEvent).GroupBy(e => e.StreamId).ToList();
+        if (byCase.Count == 0)
+        {
+            return;
+        }
+
+        var known = (await operations.LoadManyAsync<CaseFacts>(cancellation, byCase.Select(g => g.Key).ToArray())).ToDictionary(f => f.Id);
+        var changes = new List<(CaseFacts? Before, CaseFacts After)>();
+        foreach (var stream in byCase)
+        {
+            var before = known.GetValueOrDefault(stream.Key);
+            var after = stream.OrderBy(e => e.Version).Aggregate(before, (facts, e) => CaseFacts.Fold(facts, e.Data));
+            if (after is null || ReferenceEquals(before, after))
+            {
+                continue;
+            }
+
+            operations.Store(after);
+            changes.Add((before, after));
+        }
+
+        var bucketIds = changes
+            .SelectMany(c => IdsOf(c.Before).Concat(IdsOf(c.After)))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        var buckets = (await operations.LoadManyAsync<MetricsBucket>(cancellation, bucketIds)).ToDictionary(b => b.Id, StringComparer.Ordinal);
+        foreach (var (before, after) in changes)
+        {
+            Apply(buckets, before, -1);
+            Apply(buckets, after, +1);
+        }
+
+        foreach (var bucket in buckets.Values)
+        {
+            if (bucket.IsEmpty)
+            {
+                operations.Delete(bucket);
+            }
+            else
+            {
+                operations.Store(bucket);
+            }
+        }
+    }
+
+    private static IEnumerable<string> IdsOf(CaseFacts? facts) =>
+        facts is null ? [] : MetricsBucket.ScopesOf(facts).Select(scope => MetricsBucket.IdFor(scope, facts.Day, facts.Category));
+
+    private static void Apply(Dictionary<string, MetricsBucket> buckets, CaseFacts? facts, int sign)
+    {
+        if (facts is null)
+        {
+            return;
+        }
+
+        foreach (var scope in MetricsBucket.ScopesOf(facts))
+        {
+            var id = MetricsBucket.IdFor(scope, facts.Day, facts.Category);
+            if (!buckets.TryGetValue(id, out var bucket))
+            {
+                bucket = new MetricsBucket { Id = id, Scope = scope, Day = facts.Day, Category = facts.Category };
+                buckets[id] = bucket;
+            }
+
+            bucket.Apply(facts, sign);
+        }
+    }
+}

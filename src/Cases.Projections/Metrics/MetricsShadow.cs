@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Cases.Domain;
+using JasperFx.Events;
+using Marten;
+
+namespace Cases.Projections.Metrics;
+
+/// <summary>A difference between the live read model and a shadow rebuilt from the events.</summary>
+public sealed record ShadowDifference(string Document, string Id, string? Live, string? Shadow);
+
+/// <summary>
+/// Rebuilds the metrics in memory (a shadow copy) from the events the live projection has applied, and
+/// compares the two document by document. Any difference means the live read model cannot be trusted.
+/// </summary>
+public static class MetricsShadow
+{
+    public static async Task<IReadOnlyList<ShadowDifference>> CompareAsync(
+        IDocumentStore store, long upToSequence, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
+    {
+        var facts = new Dictionary<Guid, CaseFacts?>();
+        await using (var session = store.QuerySession())
+        {
+            long after = 0;
+            while (after < upToSequence)
+            {
+                var page = await session.Events.QueryAllRawEvents()
+                    .Where(e => e.Sequence > after && e.Sequence <= upToSequence)
+                    .OrderBy(e => e.Sequence)
+                    .Take(5000)
+                    .ToListAsync(ct);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var e in page.Where(e => e.Data is ICaseEvent))
+                {
+                    facts[e.StreamId] = CaseFacts.Fold(facts.GetValueOrDefault(e.StreamId), e.Data);
+                }
+
+                after = page[^1].Sequence;
+                progress?.Report((after, upToSequence));
+            }
+        }
+
+        var shadowBuckets = new Dictionary<string, MetricsBucket>(StringComparer.Ordinal);
+        foreach (var f in facts.Values.OfType<CaseFacts>())
+        {
+            foreach (var scope in MetricsBucket.ScopesOf(f))
+            {
+                var id = MetricsBucket.IdFor(scope, f.Day, f.Category);
+                if (!shadowBuckets.TryGetValue(id, out var bucket))
+                {
+                    bucket = new MetricsBucket { Id = id, Scope = scope, Day = f.Day, Category = f.Category };
+                    shadowBuckets[id] = bucket;
+                }
+
+                bucket.Apply(f, +1);
+            }
+        }
+
+        await using var query = store.QuerySession();
+        var liveBuckets = (await query.Query<MetricsBucket>().ToListAsync(ct)).ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var liveFacts = (await query.Query<CaseFacts>().ToListAsync(ct)).ToDictionary(f => f.Id);
+        var differences = new List<ShadowDifference>();
+        Compare("MetricsBucket", liveBuckets, shadowBuckets.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), differences);
+        Compare("CaseFacts", liveFacts.ToDictionary(p => p.Key.ToString(), p => p.Value, StringComparer.Ordinal),
+            facts.Where(p => p.Value is not null).ToDictionary(p => p.Key.ToString(), p => p.Value!, StringComparer.Ordinal), differences);
+        return differences;
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    private static void Compare<T>(string document, Dictionary<string, T> live, Dictionary<string, T> shadow, List<ShadowDifference> differences)
+    {
+        foreach (var id in live.Keys.Union(shadow.Keys).Order(StringComparer.Ordinal))
+        {
+            var l = live.TryGetValue(id, out var a) ? Canonical(a) : null;
+            var s = shadow.TryGetValue(id, out var b) ? Canonical(b) : null;
+            if (l != s)
+            {
+                differences.Add(new ShadowDifference(document, id, l, s));
+            }
+        }
+    }
+
+    // Dictionaries are compared in key order, so the comparison does not depend on insertion order.
+    private static string Canonical<T>(T value) => Sort(JsonSerializer.SerializeToElement(value, Json))!.ToJsonString();
+
+    private static System.Text.Json.Nodes.JsonNode? Sort(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => new System.Text.Json.Nodes.JsonObject(element.EnumerateObject()
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Name, Sort(p.Value)))),
+        JsonValueKind.Array => new System.Text.Json.Nodes.JsonArray([.. element.EnumerateArray().Select(Sort)]),
+        _ => System.Text.Json.Nodes.JsonValue.Create(element),
+    };
+}
