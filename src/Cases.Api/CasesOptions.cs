@@ -15,6 +15,9 @@ public sealed class CasesOptions
     /// <summary>Run the async projection daemon (metrics, dispatch feed) in this process; one node leads at a time.</summary>
     public bool AsyncDaemon { get; set; } = true;
 
+    /// <summary>Schedule SLA clocks. Off only to replay a scripted history or a bulk load without timers.</summary>
+    public bool Clocks { get; set; } = true;
+
     /// <summary>The schema for Marten's tables.</summary>
     public string Schema { get; set; } = "cases";
 }

@@ -1,3 +1,5 @@
+using Cases.Domain.Clocks;
+
 namespace Cases.Domain.Tests;
 
 /// <summary>
@@ -27,6 +29,10 @@ public sealed class CaseSpec
         return this;
     }
 
+    /// <summary>The timer <paramref name="due"/> is delivered, at its FireAt unless told otherwise, and the clock decides.</summary>
+    public CaseSpec WhenFired(ClockDue due, DateTimeOffset? at = null) =>
+        When(s => ClockDecider.Decide(s, due, World.SystemAt(at ?? due.FireAt)));
+
     private Decision Decided => _decision ?? throw new InvalidOperationException("Call When first.");
 
     /// <summary>Asserts the decision produced exactly these event types, in this order, and returns them.</summary>
@@ -44,6 +50,13 @@ public sealed class CaseSpec
         Assert.Null(Decided.Refusal);
         var only = Assert.Single(Decided.Events);
         return Assert.IsType<T>(only);
+    }
+
+    /// <summary>Asserts the decision was accepted and produced no events: a stale or repeated timer.</summary>
+    public void ThenNothing()
+    {
+        Assert.Null(Decided.Refusal);
+        Assert.Empty(Decided.Events);
     }
 
     /// <summary>Asserts the command was refused with <paramref name="kind"/> and produced nothing.</summary>

@@ -1,4 +1,6 @@
+using Cases.Domain.Clocks;
 using Cases.Domain.Grid;
+using static Cases.Domain.Clocks.ClockStage;
 using static Cases.Domain.Tests.CaseSpec;
 using static Cases.Domain.Tests.History;
 using static Cases.Domain.Tests.World;
@@ -133,5 +135,25 @@ public class EvolveTests
         Assert.Null(state.AcknowledgeBy);
         Assert.True(state.Status.IsFinal());
         Assert.False(state.Status.IsActive());
+    }
+
+    [Fact]
+    public void FoldingAClockElapsedRemembersTheStageAndNothingElse()
+    {
+        var before = Given(OpenAtMicroA()).State;
+        Assert.False(before.HasFired(ClockKind.Acknowledge, Warning50, MicroA, Cst(3, 4, 12)));
+
+        var after = Case.Evolve(before, Elapsed(Due(ClockKind.Acknowledge, Warning50, MicroA, Cst(3, 4, 12), Cst(3, 4, 11)), MicroA));
+
+        Assert.Equal([new ClockMark(ClockKind.Acknowledge, Warning50, MicroA, Cst(3, 4, 12), MicroA, Cst(3, 4, 11))], after.ClockMarks);
+        Assert.True(after.HasFired(ClockKind.Acknowledge, Warning50, MicroA, Cst(3, 4, 12)));
+        Assert.False(after.HasFired(ClockKind.Acknowledge, Warning75, MicroA, Cst(3, 4, 12)));
+        Assert.False(after.HasFired(ClockKind.Acknowledge, Warning50, GridId, Cst(3, 4, 12)));
+        Assert.False(after.HasFired(ClockKind.Acknowledge, Warning50, MicroA, Cst(3, 4, 13)));
+        Assert.False(after.HasFired(ClockKind.Resolve, Warning50, MicroA, Cst(3, 4, 12)));
+
+        Assert.Equal((before.Status, before.CurrentNodeId, before.AcknowledgeBy), (after.Status, after.CurrentNodeId, after.AcknowledgeBy));
+        Assert.Equal(before.Version + 1, after.Version);
+        Assert.DoesNotContain(Actor.System.Id, after.HandlerIds);
     }
 }

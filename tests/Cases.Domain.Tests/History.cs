@@ -1,3 +1,4 @@
+using Cases.Domain.Clocks;
 using Cases.Domain.Grid;
 using static Cases.Domain.Tests.World;
 
@@ -15,6 +16,12 @@ public static class History
     public static readonly Guid UrbanDispatch = new("aaaaaaaa-0000-0000-0000-000000000002");
 
     public static readonly Resident WangFang = new("王芳", "13800000000", "亚芳花园 4号楼 2单元 301");
+
+    /// <summary>The command that raises <see cref="CaseId"/>; <paramref name="startAt"/> is what a routing rule gives.</summary>
+    public static RaiseAppeal Appeal(
+        string microGridId = MicroA, Urgency urgency = Urgency.Normal, GridLevel? startAt = null, string category = "water-supply") =>
+        new(CaseId, "SC-2026-000001", Channel.Hotline, category, urgency, "No water", "No water since 6 am.",
+            microGridId, WangFang, startAt);
 
     public static AppealRaised Raised(
         Urgency urgency = Urgency.Normal, DateTimeOffset? at = null, string node = MicroA, Guid? caseId = null)
@@ -82,6 +89,14 @@ public static class History
 
     public static ExtensionRequested ExtensionAsked(int days, string node, Actor? by = null) =>
         new(days, "parts on order", node, by ?? Coordinator, Now);
+
+    /// <summary>A timer of the case <see cref="CaseId"/>; an expiry fires at its deadline unless told otherwise.</summary>
+    public static ClockDue Due(ClockKind clock, ClockStage stage, string key, DateTimeOffset deadline, DateTimeOffset? fireAt = null) =>
+        new(CaseId, clock, stage, key, deadline, fireAt ?? deadline);
+
+    /// <summary>The mark the system records when <paramref name="due"/> fires while the case is at <paramref name="node"/>.</summary>
+    public static ClockElapsed Elapsed(ClockDue due, string node, DateTimeOffset? at = null) =>
+        new(due.Clock, due.Stage, due.Key, due.Deadline, node, Actor.System, at ?? due.FireAt);
 
     // The histories most tests start from.
 

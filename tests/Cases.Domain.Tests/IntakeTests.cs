@@ -8,10 +8,6 @@ namespace Cases.Domain.Tests;
 /// <summary>Raising an appeal (立案) and acknowledging it (签收).</summary>
 public class IntakeTests
 {
-    private static RaiseAppeal Appeal(string microGridId = MicroA, Urgency urgency = Urgency.Normal, GridLevel? startAt = null) =>
-        new(CaseId, "SC-2026-000001", Channel.Hotline, "water-supply", urgency, "No water", "No water since 6 am.",
-            microGridId, WangFang, startAt);
-
     [Fact]
     public void RaisingStartsTheCaseAtItsMicroGridWithDeadlines()
     {

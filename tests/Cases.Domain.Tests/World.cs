@@ -61,6 +61,9 @@ public static class World
     public static DecisionContext Ctx(Actor actor, DateTimeOffset? at = null) =>
         new(actor, at ?? Now, Tree, Policy, Limits);
 
+    /// <summary>The context a firing clock decides in: the system, at the moment the timer is delivered.</summary>
+    public static DecisionContext SystemAt(DateTimeOffset at) => Ctx(Actor.System, at);
+
     public static DateTimeOffset Cst(int month, int day, int hour = 10, int minute = 0) =>
         new(2026, month, day, hour, minute, 0, WorkingCalendar.ChinaStandardTime);
 }

@@ -14,7 +14,7 @@ namespace Cases.Api.Cases;
 /// expectedVersion, ask the domain to decide, append, commit, and answer with the case as it now is.
 /// The append is optimistic: if another command got there first, the commit fails and the caller gets 409.
 /// </summary>
-public sealed class CaseCommands(ReferenceData referenceData, IActorAccessor actors, TimeProvider clock, SlaPolicy policy)
+public sealed class CaseCommands(ReferenceData referenceData, IActorAccessor actors, TimeProvider clock, SlaPolicy policy, ClockScheduler clocks)
 {
     public async Task<IResult> RunAsync(
         HttpContext http,
@@ -46,10 +46,12 @@ public sealed class CaseCommands(ReferenceData referenceData, IActorAccessor act
 
         stream.AppendMany(decision.Events);
         var now = decision.Events.Aggregate(state, (current, e) => Case.Evolve(current, e));
-        await ClockScheduler.ScheduleAsync(bus, state, now);
+        await clocks.ScheduleAsync(bus, state, now);
         await session.SaveChangesAsync(cancellationToken);
         return Results.Ok(CaseView.From(now, actor, context.Now));
     }
+
+    public ClockScheduler Clocks => clocks;
 
     public async Task<DecisionContext> ContextAsync(Actor actor, string category, CancellationToken cancellationToken)
     {

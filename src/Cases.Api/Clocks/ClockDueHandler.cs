@@ -29,7 +29,7 @@ public static class ClockDueHandler
 
         stream.AppendMany(decision.Events);
         var after = decision.Events.Aggregate(state, (current, e) => Case.Evolve(current, e));
-        await ClockScheduler.ScheduleAsync(bus, state, after);
+        await commands.Clocks.ScheduleAsync(bus, state, after);
         logger.LogInformation("Clock {Clock} {Stage} fired for case {CaseNumber} at {Node} (deadline {Deadline:O}): {Events}",
             due.Clock, due.Stage, state.CaseNumber, state.CurrentNodeId, due.Deadline, string.Join(", ", decision.Events.Select(e => e.GetType().Name)));
     }

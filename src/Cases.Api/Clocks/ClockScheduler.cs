@@ -8,10 +8,15 @@ namespace Cases.Api.Clocks;
 /// Schedules the timers a change needs as durable Wolverine messages. Called inside the command's unit of
 /// work, so the timers are stored in the same transaction as the events that set their deadlines.
 /// </summary>
-public static class ClockScheduler
+public sealed class ClockScheduler(CasesOptions options)
 {
-    public static async ValueTask ScheduleAsync(IMessageBus bus, Case? before, Case after)
+    public async ValueTask ScheduleAsync(IMessageBus bus, Case? before, Case after)
     {
+        if (!options.Clocks)
+        {
+            return;
+        }
+
         foreach (var timer in ClockPlanner.Plan(before, after))
         {
             await bus.ScheduleAsync(timer, timer.FireAt);

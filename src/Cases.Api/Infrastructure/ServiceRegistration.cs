@@ -34,6 +34,7 @@ public static class ServiceRegistration
         services.AddHostedService<ReferenceDataWarmup>();
         services.AddSingleton<CaseCommands>();
         services.AddSingleton<CaseNumbers>();
+        services.AddSingleton<Clocks.ClockScheduler>();
         services.AddSingleton<Metrics.ProjectionStatus>();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddValidatorsFromAssemblyContaining<FileAppealValidator>(ServiceLifetime.Singleton);

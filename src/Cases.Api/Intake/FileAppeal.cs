@@ -121,7 +121,7 @@ public static class FileAppealEndpoint
 
         var raised = (AppealRaised)decision.Events[0];
         session.Events.StartStream<Case>(caseId, decision.Events);
-        await ClockScheduler.ScheduleAsync(bus, null, decision.Events.Aggregate((Case?)null, (c, e) => Case.Evolve(c, e))!);
+        await commands.Clocks.ScheduleAsync(bus, null, decision.Events.Aggregate((Case?)null, (c, e) => Case.Evolve(c, e))!);
         if (hash is not null)
         {
             session.Insert(new IdempotencyRecord(key, hash, caseId, caseNumber, raised.Node.Id));

@@ -16,6 +16,9 @@ public sealed record Dispatch(
     string? ReturnReason)
 {
     public bool IsOutstanding => Status is DispatchStatus.Pending or DispatchStatus.Accepted;
+
+    /// <summary>When the acceptance clock started: the dispatch, moved on by pauses.</summary>
+    public DateTimeOffset? AcceptFrom { get; init; }
 }
 
 public sealed record Feedback(bool Satisfied, int Score, string? Comment);
@@ -278,6 +281,8 @@ public sealed record Case
 
     private Case Resumed(TimeSpan pausedFor) => this with
     {
+        // The stages that already fired for a running clock move with its deadline, so they do not fire again.
+        ClockMarks = [.. ClockMarks.Select(m => IsRunning(m) ? m with { Deadline = m.Deadline + pausedFor } : m)],
         PausedAt = null,
         PauseReason = null,
         AcknowledgeBy = AcknowledgeBy + pausedFor,
@@ -285,6 +290,17 @@ public sealed record Case
         AcknowledgeFrom = AcknowledgeFrom + pausedFor,
         ResolveFrom = ResolveFrom + pausedFor,
         FeedbackBy = FeedbackBy + pausedFor,
-        Dispatches = [.. Dispatches.Select(d => d.Status == DispatchStatus.Pending ? d with { AcceptBy = d.AcceptBy + pausedFor } : d)],
+        Dispatches = [.. Dispatches.Select(d => d.Status == DispatchStatus.Pending
+            ? d with { AcceptBy = d.AcceptBy + pausedFor, AcceptFrom = (d.AcceptFrom ?? d.DispatchedAt) + pausedFor }
+            : d)],
+    };
+
+    private bool IsRunning(ClockMark mark) => mark.Clock switch
+    {
+        ClockKind.Acknowledge => mark.Deadline == AcknowledgeBy,
+        ClockKind.Resolve => mark.Deadline == ResolveBy,
+        ClockKind.FeedbackWindow => mark.Deadline == FeedbackBy,
+        ClockKind.AcceptDispatch => Dispatches.Any(d => d.Status == DispatchStatus.Pending && d.DispatchId.ToString() == mark.Key && d.AcceptBy == mark.Deadline),
+        _ => false,
     };
 }

@@ -9,7 +9,9 @@ public static class ClockDecider
 {
     public static Decision Decide(Case state, ClockDue due, DecisionContext ctx)
     {
-        if (!IsCurrent(state, due) || state.HasFired(due.Clock, due.Stage, due.Key, due.Deadline))
+        // A stage fires once; and once a clock has expired, its warnings have nothing left to say.
+        if (!IsCurrent(state, due) || state.HasFired(due.Clock, due.Stage, due.Key, due.Deadline) ||
+            state.HasFired(due.Clock, ClockStage.Expired, due.Key, due.Deadline))
         {
             return Decision.Accept();
         }

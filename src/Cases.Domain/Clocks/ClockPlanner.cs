@@ -19,13 +19,13 @@ public static class ClockPlanner
         if (after.Status == CaseStatus.Open && after.AcknowledgeBy is { } acknowledgeBy &&
             (resumed || before?.AcknowledgeBy != acknowledgeBy || before.CurrentNodeId != after.CurrentNodeId))
         {
-            AddStages(timers, after.Id, ClockKind.Acknowledge, after.CurrentNodeId, after.AcknowledgeFrom ?? after.RaisedAt, acknowledgeBy);
+            AddStages(after, timers, ClockKind.Acknowledge, after.CurrentNodeId, after.AcknowledgeFrom ?? after.RaisedAt, acknowledgeBy);
         }
 
         if (after.Status.IsActive() && after.ResolveBy is { } resolveBy &&
             (resumed || before?.ResolveBy != resolveBy || !before.Status.IsActive()))
         {
-            AddStages(timers, after.Id, ClockKind.Resolve, "resolve", after.ResolveFrom ?? after.RaisedAt, resolveBy);
+            AddStages(after, timers, ClockKind.Resolve, "resolve", after.ResolveFrom ?? after.RaisedAt, resolveBy);
         }
 
         foreach (var dispatch in after.Dispatches.Where(d => d.Status == DispatchStatus.Pending))
@@ -33,7 +33,7 @@ public static class ClockPlanner
             var earlier = before?.FindDispatch(dispatch.DispatchId);
             if (resumed || earlier is null || earlier.AcceptBy != dispatch.AcceptBy)
             {
-                AddStages(timers, after.Id, ClockKind.AcceptDispatch, dispatch.DispatchId.ToString(), dispatch.DispatchedAt, dispatch.AcceptBy);
+                AddStages(after, timers, ClockKind.AcceptDispatch, dispatch.DispatchId.ToString(), dispatch.AcceptFrom ?? dispatch.DispatchedAt, dispatch.AcceptBy);
             }
         }
 
@@ -46,8 +46,15 @@ public static class ClockPlanner
         return timers;
     }
 
-    private static void AddStages(List<ClockDue> timers, Guid caseId, ClockKind clock, string key, DateTimeOffset from, DateTimeOffset deadline)
+    private static void AddStages(Case after, List<ClockDue> timers, ClockKind clock, string key, DateTimeOffset from, DateTimeOffset deadline)
     {
+        var caseId = after.Id;
+        if (after.HasFired(clock, ClockStage.Expired, key, deadline))
+        {
+            // Already expired (and acted on) with this deadline: a resume must not make it act again.
+            return;
+        }
+
         var span = deadline - from;
         if (span > TimeSpan.Zero)
         {
