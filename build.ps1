@@ -7,11 +7,13 @@
   dotnet tool restore && dotnet pwsh ./build.ps1 run      # the service, demo data, embedded PostgreSQL
   dotnet tool restore && dotnet pwsh ./build.ps1 test     # every test, on a throwaway PostgreSQL
   dotnet tool restore && dotnet pwsh ./build.ps1 bench    # the benchmark; writes bench/results/latest.{json,md}
+  dotnet tool restore && dotnet pwsh ./build.ps1 rebuild  # replay every event through the async projections
+  dotnet tool restore && dotnet pwsh ./build.ps1 verify   # shadow-rebuild the metrics and compare; exit 1 on a difference
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('run', 'test', 'bench', 'build', 'clean')]
+    [ValidateSet('run', 'test', 'bench', 'rebuild', 'verify', 'build', 'clean')]
     [string]$Command = 'run',
 
     # run: seed the whole district (2,281 micro-grids) instead of the small demo tree.
@@ -81,6 +83,12 @@ switch ($Command) {
         Write-Host "$passed passed, $failed failed, $skipped skipped"
         if ($exit -ne 0) { throw "dotnet test failed with exit code $exit" }
         if ($passed -eq 0) { throw 'No test ran.' }
+    }
+
+    { $_ -in 'rebuild', 'verify' } {
+        Build-Solution
+        Step "Projections: $Command (on the same database as the run command, or ConnectionStrings__Cases)"
+        Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'src/Cases.Api', '--', 'projections', $Command)
     }
 
     'bench' {

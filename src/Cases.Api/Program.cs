@@ -20,6 +20,16 @@ Console.WriteLine($"[cases] Database: {lease.Description}");
 builder.AddCases(lease.ConnectionString, options);
 
 var app = builder.Build();
+
+// CLI: "projections rebuild" and "projections verify" run against the same database, then exit.
+if (args is ["projections", var verb, ..])
+{
+    var exitCode = await Cases.Api.Cli.ProjectionsCommand.RunAsync(app.Services, verb, CancellationToken.None);
+    await app.DisposeAsync();
+    await lease.DisposeAsync();
+    return exitCode;
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOpenApi("/openapi/{documentName}.json");
@@ -50,6 +60,8 @@ finally
 {
     await lease.DisposeAsync();
 }
+
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' host.</summary>
 public partial class Program;

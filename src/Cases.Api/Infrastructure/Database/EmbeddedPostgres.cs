@@ -65,9 +65,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         if (RunningPort(data) is { } runningPort && await AnswersAsync(runningPort, cancellationToken))
         {
-            // Left running by an earlier run that did not stop cleanly: it is ours, so use it and stop it afterwards.
+            // Running already: the service, while a CLI command shares its database, or an earlier run that did
+            // not stop cleanly. Use it, and leave it running for whoever started it.
             log($"Reusing the PostgreSQL cluster already running on port {runningPort}.");
-            var reused = new EmbeddedPostgres(bin, data, runningPort, throwaway, startedByUs: true, log);
+            var reused = new EmbeddedPostgres(bin, data, runningPort, throwaway, startedByUs: false, log);
             await reused.EnsureDatabaseAsync("cases", cancellationToken);
             return reused;
         }
