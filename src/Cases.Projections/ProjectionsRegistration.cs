@@ -28,6 +28,7 @@ public static class ProjectionsRegistration
 
         options.Schema.For<MetricsBucket>().Identity(x => x.Id).Duplicate(x => x.Scope).Duplicate(x => x.Day).Duplicate(x => x.Category);
         options.Schema.For<CaseFacts>().Identity(x => x.Id);
+        options.Schema.For<ProjectionDeadLetter>().Identity(x => x.Id).Duplicate(x => x.Projection);
         options.Schema.For<DispatchFeedItem>().Identity(x => x.Id).Duplicate(x => x.DepartmentId).Duplicate(x => x.Cursor);
 
         // The case list filters on these; the path and department arrays use containment.

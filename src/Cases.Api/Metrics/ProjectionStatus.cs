@@ -93,6 +93,20 @@ public sealed class ProjectionStatus(NpgsqlDataSource dataSource, CasesOptions o
             // No dead letter yet.
         }
 
+        try
+        {
+            await using var command = dataSource.CreateCommand($"select projection, count(*) from {schema}.mt_doc_projectiondeadletter group by 1");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                counts[reader.GetString(0)] = counts.GetValueOrDefault(reader.GetString(0)) + reader.GetInt64(1);
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // No poison event yet.
+        }
+
         return counts;
     }
 

@@ -97,6 +97,7 @@ public sealed record CaseFacts
             Escalations = e.Node.Level < GridLevel.MicroGrid ? 1 : 0,
         },
         (null, _) => null,
+        ({ } f, AppealRaised) => throw new InvalidOperationException($"Case {f.Id} is raised twice: the stream is corrupt."),
         ({ } f, CaseAcknowledged e) when !f.Acknowledged => f with
         {
             Acknowledged = true,

@@ -27,7 +27,21 @@ public sealed class MetricsProjection : IProjection
         foreach (var stream in byCase)
         {
             var before = known.GetValueOrDefault(stream.Key);
-            var after = stream.OrderBy(e => e.Version).Aggregate(before, (facts, e) => CaseFacts.Fold(facts, e.Data));
+            var after = before;
+            foreach (var e in stream.OrderBy(e => e.Version))
+            {
+                try
+                {
+                    after = CaseFacts.Fold(after, e.Data);
+                }
+                catch (InvalidOperationException error)
+                {
+                    // A poison event: record it where GET /api/projections shows it, skip it, and go on.
+                    operations.Store(new ProjectionDeadLetter(
+                        $"{Name}:{e.Sequence}", Name, e.Sequence, e.StreamId, e.EventTypeName, error.Message, DateTimeOffset.UtcNow));
+                }
+            }
+
             if (after is null || ReferenceEquals(before, after))
             {
                 continue;
@@ -84,3 +98,6 @@ public sealed class MetricsProjection : IProjection
         }
     }
 }
+
+/// <summary>An event a projection could not apply. It was skipped; the projection went on.</summary>
+public sealed record ProjectionDeadLetter(string Id, string Projection, long Sequence, Guid StreamId, string EventType, string Error, DateTimeOffset RecordedAt);

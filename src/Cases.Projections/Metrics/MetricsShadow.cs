@@ -35,7 +35,14 @@ public static class MetricsShadow
 
                 foreach (var e in page.Where(e => e.Data is ICaseEvent))
                 {
-                    facts[e.StreamId] = CaseFacts.Fold(facts.GetValueOrDefault(e.StreamId), e.Data);
+                    try
+                    {
+                        facts[e.StreamId] = CaseFacts.Fold(facts.GetValueOrDefault(e.StreamId), e.Data);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // A poison event: the live projection dead-letters and skips it, and so does the shadow.
+                    }
                 }
 
                 after = page[^1].Sequence;
