@@ -24,11 +24,13 @@ public static class ClockDueHandler
         var decision = ClockDecider.Decide(state, due, context);
         if (decision.Events.Count == 0)
         {
+            // Stale, or delivered again after it fired: whoever moved the clock, or the first delivery, planned what follows.
             return;
         }
 
-        stream.AppendMany(decision.Events);
         var after = decision.Events.Aggregate(state, (current, e) => Case.Evolve(current, e));
+        await commands.Clocks.ScheduleNextAsync(bus, after, due);
+        stream.AppendMany(decision.Events);
         await commands.Clocks.ScheduleAsync(bus, state, after);
         logger.LogInformation("Clock {Clock} {Stage} fired for case {CaseNumber} at {Node} (deadline {Deadline:O}): {Events}",
             due.Clock, due.Stage, state.CaseNumber, state.CurrentNodeId, due.Deadline, string.Join(", ", decision.Events.Select(e => e.GetType().Name)));

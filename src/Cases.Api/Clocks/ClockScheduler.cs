@@ -17,9 +17,18 @@ public sealed class ClockScheduler(CasesOptions options)
             return;
         }
 
-        foreach (var timer in ClockPlanner.Plan(before, after))
+        foreach (var timer in ClockPlanner.FirstStages(before, after))
         {
             await bus.ScheduleAsync(timer, timer.FireAt);
+        }
+    }
+
+    /// <summary>After a stage fired: the same clock's next stage, if the clock still runs to the same deadline.</summary>
+    public async ValueTask ScheduleNextAsync(IMessageBus bus, Case state, ClockDue fired)
+    {
+        if (options.Clocks && ClockPlanner.NextStage(state, fired) is { } next)
+        {
+            await bus.ScheduleAsync(next, next.FireAt);
         }
     }
 }

@@ -46,6 +46,39 @@ public static class ClockPlanner
         return timers;
     }
 
+    /// <summary>
+    /// The first stage of each clock that <see cref="Plan"/> would start. Only these are scheduled up front;
+    /// each stage, when it fires, schedules the next (<see cref="NextStage"/>), so a case holds one pending
+    /// timer per running clock instead of three.
+    /// </summary>
+    public static IReadOnlyList<ClockDue> FirstStages(Case? before, Case after) =>
+        [.. Plan(before, after).GroupBy(t => (t.Clock, t.Key)).Select(g => g.OrderBy(t => t.Stage).First())];
+
+    /// <summary>The stage after <paramref name="fired"/> of the same clock, while that clock still has the same deadline.</summary>
+    public static ClockDue? NextStage(Case state, ClockDue fired)
+    {
+        if (fired.Stage == ClockStage.Expired || !ClockDecider.IsCurrent(state, fired))
+        {
+            return null;
+        }
+
+        DateTimeOffset? from = fired.Clock switch
+        {
+            ClockKind.Acknowledge => state.AcknowledgeFrom ?? state.RaisedAt,
+            ClockKind.Resolve => state.ResolveFrom ?? state.RaisedAt,
+            ClockKind.AcceptDispatch => state.Dispatches.FirstOrDefault(d => d.DispatchId.ToString() == fired.Key) is { } d ? d.AcceptFrom ?? d.DispatchedAt : null,
+            _ => null,
+        };
+        if (from is null)
+        {
+            return null;
+        }
+
+        var stages = new List<ClockDue>();
+        AddStages(state, stages, fired.Clock, fired.Key, from.Value, fired.Deadline);
+        return stages.Where(t => t.Stage > fired.Stage).OrderBy(t => t.Stage).FirstOrDefault();
+    }
+
     private static void AddStages(Case after, List<ClockDue> timers, ClockKind clock, string key, DateTimeOffset from, DateTimeOffset deadline)
     {
         var caseId = after.Id;
