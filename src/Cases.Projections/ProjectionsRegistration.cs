@@ -31,14 +31,14 @@ public static class ProjectionsRegistration
         options.Schema.For<ProjectionDeadLetter>().Identity(x => x.Id).Duplicate(x => x.Projection);
         options.Schema.For<DispatchFeedItem>().Identity(x => x.Id).Duplicate(x => x.DepartmentId).Duplicate(x => x.Cursor);
 
-        // The case list filters on these; the path and department arrays use containment.
+        // The case list filters on these. No GIN index over the whole document: it would tax every command's
+        // write, and the path filters are always combined with a selective status, category or time filter.
         options.Schema.For<Case>()
             .Index(x => x.CaseNumber, i => i.IsUnique = true)
             .Index(x => x.Status)
             .Index(x => x.Category)
             .Index(x => x.RaisedAt)
-            .Index(x => x.CurrentNodeId)
-            .GinIndexJsonData();
+            .Index(x => x.CurrentNodeId);
         return options;
     }
 }
