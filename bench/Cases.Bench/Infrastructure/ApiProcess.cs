@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Cases.Bench.Infrastructure;
+
+/// <summary>
+/// The real API host as a child process (<c>dotnet Cases.Api.dll</c>), so that its memory and CPU are its own.
+/// Its output goes to a log file, shown when it fails to start. Disposing kills it.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private ApiProcess(Process process, string baseUrl, string logPath, StreamWriter log)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        LogPath = logPath;
+        _log = log;
+    }
+
+    public string BaseUrl { get; }
+
+    public string LogPath { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Finds the Release build of the API: the repository root is the folder holding Cases.sln.</summary>
+    public static string LocateDll(string? overridePath)
+    {
+        if (!string.IsNullOrWhiteSpace(overridePath))
+        {
+            return File.Exists(overridePath) ? Path.GetFullPath(overridePath) : throw new FileNotFoundException($"--api-dll {overridePath} does not exist.");
+        }
+
+        if (Repo.FindRoot() is { } root)
+        {
+            var dll = Path.Combine(root, "src", "Cases.Api", "bin", "Release", "net10.0", "Cases.Api.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build with `dotnet build bench/Cases.Bench -c Release` first.");
+        }
+
+        throw new FileNotFoundException("Cases.sln was not found above the bench or the current folder; pass --api-dll.");
+    }
+
+    public static ApiProcess Start(string dll, string connectionString)
+    {
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.ArgumentList.Add(dll);
+        info.Environment["ConnectionStrings__Cases"] = connectionString;
+        info.Environment["Cases__Demo"] = "true";
+        info.Environment["ASPNETCORE_URLS"] = baseUrl;
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["CASES_NO_DOCKER"] = "1";
+
+        var logPath = Path.Combine(Path.GetTempPath(), $"cases-bench-api-{port}.log");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        if (!process.Start())
+        {
+            throw new InvalidOperationException("Could not start the API process.");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ApiProcess(process, baseUrl, logPath, log);
+    }
+
+    /// <summary>Polls GET /health until it answers 200, the process dies, or the time runs out.</summary>
+    public async Task WaitHealthyAsync(HttpClient http, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The API exited with code {_process.ExitCode} while starting:\n{LogTail()}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseUrl + "/health"), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new TimeoutException($"The API did not answer GET /health with 200 within {timeout.TotalSeconds:0} s:\n{LogTail()}");
+    }
+
+    public string LogTail(int lines = 40)
+    {
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var all = reader.ReadToEnd().Split('\n');
+            return string.Join('\n', all.TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return "(no log)";
+        }
+    }
+
+    /// <summary>Kills the child synchronously; safe to call more than once and from a ProcessExit handler.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // already gone
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        await _log.DisposeAsync();
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            try
+            {
+                log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,69 @@
+using Cases.Bench.Infrastructure;
+
+namespace Cases.Bench.Scenarios;
+
+/// <summary>
+/// Intake: POST /api/appeals with realistic bodies as a call-center agent, at each concurrency level.
+/// Target: at least 0.25x the same-run INSERT ceiling at a level whose p99 is at most 50 ms.
+/// </summary>
+public sealed class IntakeScenario : IScenario
+{
+    public const double TargetRatio = 0.25;
+    public const double TargetP99Ms = 50;
+
+    public string Name => "intake";
+
+    public string Title => "Intake: POST /api/appeals";
+
+    /// <summary>One worker's loop, also used to warm the API up.</summary>
+    public static Func<int, WorkerLog, CancellationToken, Task> Worker(BenchContext context, int seed) => async (worker, log, ct) =>
+    {
+        var factory = new AppealFactory(context.Catalog, seed + worker);
+        while (log.KeepGoing)
+        {
+            await context.Http.PostAsync(log, "intake", "/api/appeals", BenchHttp.Body(factory.Next()), Actor.Agent, ct);
+        }
+    };
+
+    public async Task<ScenarioResult> RunAsync(BenchContext context, IBenchProgress progress)
+    {
+        var levels = new List<LevelResult>();
+        var rows = new List<ResultRow>();
+        foreach (var concurrency in context.Profile.Concurrency)
+        {
+            var line = progress.Add($"intake     c={concurrency,-3}");
+            var level = await LoadRunner.RunAsync(concurrency, context.Profile.LevelDuration, Worker(context, 1000 * concurrency), line.Report, context.Monitor, context.CancellationToken);
+            levels.Add(level);
+            var (baseline, ratio) = context.RatioAt(concurrency, level.PerSecond);
+            rows.Add(new ResultRow($"c={concurrency}", concurrency, level.PerSecond, "appeals/s", level.Latency.P50, level.Latency.P99, level.ErrorTotal, baseline, ratio, level.Resources));
+            line.Done($"intake     c={concurrency,-3} {level.PerSecond,8:0} appeals/s  p50 {level.Latency.P50,6:0.0} ms  p99 {level.Latency.P99,6:0.0} ms" +
+                      (ratio is { } r ? $"  {r:0.00}x" : "") + (level.ErrorTotal > 0 ? $"  [red]{level.ErrorTotal} errors[/]" : ""));
+            await Task.Delay(context.Profile.Pause, context.CancellationToken);
+        }
+
+        return new ScenarioResult(Name, Title, rows, [Target(context, levels)], [.. levels.SelectMany(l => l.Errors)]);
+    }
+
+    /// <summary>The best intake rate among the levels that keep p99 within 50 ms, against the ceiling.</summary>
+    private static TargetCheck Target(BenchContext context, List<LevelResult> levels)
+    {
+        var goal = $">= {TargetRatio:0.00}x the INSERT ceiling with p99 <= {TargetP99Ms:0} ms, no errors";
+        if (context.Baseline is not { } baseline)
+        {
+            return new TargetCheck("intake", goal, "no baseline", false);
+        }
+
+        var ceiling = baseline.Ceiling.PerSecond;
+        var within = levels.Where(l => l.Latency.P99 <= TargetP99Ms && l.ErrorTotal == 0).MaxBy(l => l.PerSecond);
+        if (within is null)
+        {
+            var best = levels.MaxBy(l => l.PerSecond)!;
+            return new TargetCheck("intake", goal,
+                $"no level within p99 {TargetP99Ms:0} ms without errors; best {best.PerSecond:0}/s = {best.PerSecond / ceiling:0.00}x at c={best.Concurrency}, p99 {best.Latency.P99:0.0} ms", false);
+        }
+
+        var ratio = within.PerSecond / ceiling;
+        return new TargetCheck("intake", goal,
+            $"{within.PerSecond:0} appeals/s at c={within.Concurrency} = {ratio:0.00}x of {ceiling:0} rows/s, p99 {within.Latency.P99:0.0} ms", ratio >= TargetRatio);
+    }
+}
