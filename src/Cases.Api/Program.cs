@@ -21,10 +21,12 @@ builder.AddCases(lease.ConnectionString, options);
 
 var app = builder.Build();
 
-// CLI: "projections rebuild" and "projections verify" run against the same database, then exit.
-if (args is ["projections", var verb, ..])
+// CLI: "projections rebuild|verify" and "generate CASES [DAYS]" run against the same database, then exit.
+if (args is ["projections", _, ..] or ["generate", ..])
 {
-    var exitCode = await Cases.Api.Cli.ProjectionsCommand.RunAsync(app.Services, verb, CancellationToken.None);
+    var exitCode = args[0] == "generate"
+        ? await Cases.Api.Cli.GenerateCommand.RunAsync(app.Services, args, CancellationToken.None)
+        : await Cases.Api.Cli.ProjectionsCommand.RunAsync(app.Services, args[1], CancellationToken.None);
     await app.DisposeAsync();
     await lease.DisposeAsync();
     return exitCode;

@@ -13,13 +13,21 @@ public static class ProjectionsRegistration
     {
         options.Events.AddEventTypes(CaseEventTypes.All);
         options.Projections.Add(new CaseProjection(), ProjectionLifecycle.Inline);
+        // Big pages: each page costs the metrics a round trip to load the touched facts and buckets, so a rebuild
+        // is bound by the number of pages more than by the number of events.
         options.Projections.Add(new MetricsProjection(), ProjectionLifecycle.Async, MetricsProjection.Name, async =>
         {
+            async.BatchSize = 5000;
+            async.MaximumHopperSize = 20000;
             async.DeleteViewTypeOnTeardown<CaseFacts>();
             async.DeleteViewTypeOnTeardown<MetricsBucket>();
         });
         options.Projections.Add(new DispatchFeedProjection(), ProjectionLifecycle.Async, DispatchFeedProjection.Name, async =>
-            async.DeleteViewTypeOnTeardown<DispatchFeedItem>());
+        {
+            async.BatchSize = 5000;
+            async.MaximumHopperSize = 20000;
+            async.DeleteViewTypeOnTeardown<DispatchFeedItem>();
+        });
 
         // A poison event is recorded as a dead letter and skipped; it does not stop the daemon.
         options.Projections.Errors.SkipApplyErrors = true;

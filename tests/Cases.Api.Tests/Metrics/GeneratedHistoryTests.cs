@@ -1,4 +1,5 @@
 using Alba;
+using Cases.Api.Demo;
 using Cases.Api.Reference;
 using Cases.Api.Tests.Support;
 using Cases.Domain;
@@ -31,7 +32,7 @@ public sealed class GeneratedHistoryTests
             .UseSetting("Cases:AsyncDaemon", "false"));
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var reference = await host.Services.GetRequiredService<ReferenceData>().GetAsync();
-        var streams = await GenerateAsync(store, reference.Tree);
+        var streams = await HistoryGenerator.AppendAsync(store, reference.Tree, CaseCount, Start, TimeSpan.FromDays(28));
 
         using var daemon = await store.BuildProjectionDaemonAsync();
         await daemon.StartAllAsync();
@@ -77,88 +78,6 @@ public sealed class GeneratedHistoryTests
     {
         var statistics = await store.Advanced.FetchEventStoreStatistics();
         return statistics.EventSequenceNumber;
-    }
-
-    private static async Task<IReadOnlyList<Guid>> GenerateAsync(IDocumentStore store, GridTree tree)
-    {
-        var random = new Random(20270401);
-        var microGrids = tree.Nodes.Where(n => n.Level == GridLevel.MicroGrid).Select(n => n.Id).ToArray();
-        string[] categories = ["dispute", "hazard", "service", "information"];
-        string[] departments = ["water", "urban", "police", "housing", "civil"];
-        var policy = new SlaPolicy(WorkingCalendar.China2026);
-        var ids = new List<Guid>();
-        for (var batch = 0; batch < CaseCount / 500; batch++)
-        {
-            await using var session = store.LightweightSession();
-            for (var i = 0; i < 500; i++)
-            {
-                var n = batch * 500 + i;
-                var at = Start.AddMinutes(n * 4 + random.Next(0, 3));
-                var id = Guid.CreateVersion7(at);
-                var state = (Case?)null;
-                var events = new List<ICaseEvent>();
-                void Step(Func<Case, DecisionContext, Decision> decide, Actor actor, int afterMinutes)
-                {
-                    at = at.AddMinutes(afterMinutes);
-                    var decision = decide(state!, new DecisionContext(actor, at, tree, policy, CategoryLimits.Default));
-                    foreach (var e in decision.Events)
-                    {
-                        events.Add(e);
-                        state = Case.Evolve(state, e);
-                    }
-                }
-
-                var raise = CaseDecider.Decide(
-                    new RaiseAppeal(id, $"GEN-{n:D6}", Channel.Hotline, categories[n % 4], n % 10 == 0 ? Urgency.Urgent : Urgency.Normal,
-                        "Generated", "Generated appeal", microGrids[random.Next(microGrids.Length)], new Resident("测试", "13000000000", null)),
-                    new DecisionContext(new Actor("agent", "agent"), at, tree, policy, CategoryLimits.Default));
-                foreach (var e in raise.Events)
-                {
-                    events.Add(e);
-                    state = Case.Evolve(state, e);
-                }
-
-                var worker = new Actor("worker", "gridworker");
-                if (random.NextDouble() < 0.9)
-                {
-                    Step((s, c) => CaseDecider.Decide(s, new Acknowledge(null), c), worker, random.Next(1, 240));
-                    if (random.NextDouble() < 0.3)
-                    {
-                        Step((s, c) => CaseDecider.Decide(s, new Escalate("Needs the grid."), c), worker, random.Next(1, 60));
-                        Step((s, c) => CaseDecider.Decide(s, new Acknowledge(null), c), worker, random.Next(1, 60));
-                        var department = departments[random.Next(departments.Length)];
-                        Step((s, c) => CaseDecider.Decide(s, new DispatchToDepartment(Guid.NewGuid(), department, null), c), worker, random.Next(1, 60));
-                        var dispatch = state!.Dispatches[^1].DispatchId;
-                        if (random.NextDouble() < 0.15)
-                        {
-                            Step((s, c) => CaseDecider.Decide(s, new ReturnDispatch(dispatch, "Not ours."), c), new Actor(department, "department", DepartmentId: department), random.Next(1, 120));
-                        }
-                        else
-                        {
-                            Step((s, c) => CaseDecider.Decide(s, new AcceptDispatch(dispatch), c), new Actor(department, "department", DepartmentId: department), random.Next(1, 180));
-                        }
-                    }
-
-                    if (random.NextDouble() < 0.8 && state!.Status is CaseStatus.Acknowledged or CaseStatus.Dispatched)
-                    {
-                        Step((s, c) => CaseDecider.Decide(s, new Resolve("Done."), c), worker, random.Next(30, 6000));
-                        var satisfied = random.NextDouble() < 0.75;
-                        Step((s, c) => CaseDecider.Decide(s, new GiveFeedback(satisfied, satisfied ? 5 : 2, null), c), new Actor("agent", "agent"), random.Next(10, 2000));
-                    }
-                }
-                else if (random.NextDouble() < 0.5)
-                {
-                    Step((s, c) => CaseDecider.Decide(s, new Withdraw("Settled."), c), new Actor("agent", "agent"), random.Next(5, 300));
-                }
-
-                session.Events.StartStream<Case>(id, events);
-                ids.Add(id);
-            }
-
-            await session.SaveChangesAsync();
-        }
-
-        return ids;
     }
 
     private static async Task AppendOneMoreCaseAsync(IDocumentStore store, GridTree tree)
