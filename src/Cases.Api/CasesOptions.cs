@@ -18,6 +18,11 @@ public sealed class CasesOptions
     /// <summary>Schedule SLA clocks. Off only to replay a scripted history or a bulk load without timers.</summary>
     public bool Clocks { get; set; } = true;
 
+    /// <summary>
+    /// A working-day calendar file that replaces the shipped one (same format as src/Cases.Domain/Sla/china-calendar.json).
+    /// </summary>
+    public string? CalendarFile { get; set; }
+
     /// <summary>The schema for Marten's tables.</summary>
     public string Schema { get; set; } = "cases";
 }

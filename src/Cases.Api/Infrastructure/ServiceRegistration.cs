@@ -29,7 +29,9 @@ public static class ServiceRegistration
         connectionString = Tuned(connectionString);
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new SlaPolicy(WorkingCalendar.China2026));
+        services.AddSingleton(new SlaPolicy(options.CalendarFile is { Length: > 0 } file
+            ? WorkingCalendar.FromJson(File.ReadAllText(file))
+            : WorkingCalendar.China2026));
         services.AddSingleton<IActorAccessor, HeaderActorAccessor>();
         services.AddSingleton<ReferenceData>();
         services.AddHostedService<ReferenceDataWarmup>();

@@ -59,29 +59,40 @@ public sealed class WorkingCalendar
         return result.ToUniversalTime();
     }
 
-    /// <summary>China's 2026 holidays and make-up days, from the State Council's notice of 2025-11-04.</summary>
-    public static WorkingCalendar China2026 { get; } = new(
-        Range(2026, 1, 1, 3)
-            .Concat(Range(2026, 2, 15, 23))
-            .Concat(Range(2026, 4, 4, 6))
-            .Concat(Range(2026, 5, 1, 5))
-            .Concat(Range(2026, 6, 19, 21))
-            .Concat(Range(2026, 9, 25, 27))
-            .Concat(Range(2026, 10, 1, 7)),
-        [
-            new DateOnly(2026, 1, 4),
-            new DateOnly(2026, 2, 14),
-            new DateOnly(2026, 2, 28),
-            new DateOnly(2026, 5, 9),
-            new DateOnly(2026, 9, 20),
-            new DateOnly(2026, 10, 10),
-        ]);
+    /// <summary>
+    /// China's holidays and make-up days as shipped (2026, from the State Council's notice of 2025-11-04).
+    /// Later years are added to <c>china-calendar.json</c> as data when their notice is published.
+    /// </summary>
+    public static WorkingCalendar China2026 { get; } = Shipped();
 
-    private static IEnumerable<DateOnly> Range(int year, int month, int from, int to)
+    /// <summary>
+    /// Reads a calendar: <c>{"years": {"2026": {"holidays": ["2026-01-01", ...], "makeUpDays": [...]}}}</c>.
+    /// Every holiday date is off; every make-up date is a working day, even on a weekend.
+    /// </summary>
+    public static WorkingCalendar FromJson(string json)
     {
-        for (var d = from; d <= to; d++)
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var holidays = new List<DateOnly>();
+        var makeUpDays = new List<DateOnly>();
+        foreach (var year in document.RootElement.GetProperty("years").EnumerateObject())
         {
-            yield return new DateOnly(year, month, d);
+            holidays.AddRange(Dates(year.Value, "holidays"));
+            makeUpDays.AddRange(Dates(year.Value, "makeUpDays"));
         }
+
+        return new WorkingCalendar(holidays, makeUpDays);
+    }
+
+    private static IEnumerable<DateOnly> Dates(System.Text.Json.JsonElement year, string property) =>
+        year.TryGetProperty(property, out var dates)
+            ? dates.EnumerateArray().Select(d => DateOnly.ParseExact(d.GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+            : [];
+
+    private static WorkingCalendar Shipped()
+    {
+        using var stream = typeof(WorkingCalendar).Assembly.GetManifestResourceStream("Cases.Domain.china-calendar.json")
+            ?? throw new InvalidOperationException("The shipped calendar is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return FromJson(reader.ReadToEnd());
     }
 }
