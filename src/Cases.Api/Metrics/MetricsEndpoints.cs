@@ -39,7 +39,7 @@ public static class MetricsEndpoints
             return problem;
         }
 
-        var buckets = await filter.Query(session).ToListAsync(ct);
+        var buckets = await filter.LoadAsync(session, ct);
         var backlog = await filter.BacklogAsync(session, clock.GetUtcNow(), ct);
         return Results.Ok(new MetricsSummary(
             filter.Scope, filter.FromDay, filter.ToDay, category, Figures.From(buckets, backlog), backlog,
@@ -65,7 +65,9 @@ public static class MetricsEndpoints
         }
 
         var size = bucket ?? "day";
-        var buckets = await filter.Query(session).ToListAsync(ct);
+        var buckets = size == "month"
+            ? await filter.LoadAsync(session, ct)
+            : await filter.Days(session, null, filter.FromDay ?? DateOnly.MinValue, filter.ToDay ?? DateOnly.MaxValue).ToListAsync(ct);
         var points = buckets
             .GroupBy(b => Start(b.Day, size))
             .OrderBy(g => g.Key)
@@ -101,7 +103,7 @@ public static class MetricsEndpoints
         var tree = (await referenceData.GetAsync(ct)).Tree;
         var nodes = tree.Nodes.Where(n => n.Level == gridLevel).ToDictionary(n => MetricsBucket.NodeScope(n.Id), StringComparer.Ordinal);
         var scopes = nodes.Keys.ToArray();
-        var buckets = await filter.Query(session, scopes).ToListAsync(ct);
+        var buckets = await filter.LoadAsync(session, ct, scopes);
         var byScope = buckets.GroupBy(b => b.Scope).ToDictionary(g => g.Key, g => Figures.From(g), StringComparer.Ordinal);
         var ranked = nodes
             .Select(n => (Node: n.Value, Figures: byScope.GetValueOrDefault(n.Key)))

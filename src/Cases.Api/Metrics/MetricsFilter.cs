@@ -57,28 +57,50 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
         return local.TimeOfDay == TimeSpan.Zero ? day : day.AddDays(1);
     }
 
-    public IQueryable<MetricsBucket> Query(IQuerySession session, string[]? scopes = null)
+    /// <summary>
+    /// The buckets that cover the range exactly once: whole months from the month buckets (one document per month,
+    /// for one category or all), and the days of a partial month at either end from the day buckets.
+    /// </summary>
+    public async Task<IReadOnlyList<MetricsBucket>> LoadAsync(IQuerySession session, CancellationToken ct, string[]? scopes = null)
     {
-        var query = scopes is null
+        var category = Category ?? MetricsBucket.AllCategories;
+        var firstWholeMonth = FromDay is { } f ? (f.Day == 1 ? f : new DateOnly(f.Year, f.Month, 1).AddMonths(1)) : DateOnly.MinValue;
+        var afterWholeMonths = ToDay is { } t ? new DateOnly(t.Year, t.Month, 1) : DateOnly.MaxValue;
+        var buckets = new List<MetricsBucket>();
+        if (firstWholeMonth < afterWholeMonths)
+        {
+            buckets.AddRange(await Scoped(session, scopes)
+                .Where(b => b.Grain == MetricsBucket.MonthGrain && b.Category == category && b.Day >= firstWholeMonth && b.Day < afterWholeMonths)
+                .ToListAsync(ct));
+            if (FromDay is { } from && from < firstWholeMonth)
+            {
+                buckets.AddRange(await Days(session, scopes, from, firstWholeMonth).ToListAsync(ct));
+            }
+
+            if (ToDay is { } to && afterWholeMonths < to)
+            {
+                buckets.AddRange(await Days(session, scopes, afterWholeMonths, to).ToListAsync(ct));
+            }
+        }
+        else
+        {
+            buckets.AddRange(await Days(session, scopes, FromDay ?? DateOnly.MinValue, ToDay ?? DateOnly.MaxValue).ToListAsync(ct));
+        }
+
+        return buckets;
+    }
+
+    /// <summary>The day buckets of the range, for day and week series.</summary>
+    public IQueryable<MetricsBucket> Days(IQuerySession session, string[]? scopes, DateOnly from, DateOnly to)
+    {
+        var query = Scoped(session, scopes).Where(b => b.Grain == MetricsBucket.DayGrain && b.Day >= from && b.Day < to);
+        return Category is { } category ? query.Where(b => b.Category == category) : query;
+    }
+
+    private IQueryable<MetricsBucket> Scoped(IQuerySession session, string[]? scopes) =>
+        scopes is null
             ? session.Query<MetricsBucket>().Where(b => b.Scope == Scope)
             : session.Query<MetricsBucket>().Where(b => scopes.Contains(b.Scope));
-        if (FromDay is { } fromDay)
-        {
-            query = query.Where(b => b.Day >= fromDay);
-        }
-
-        if (ToDay is { } toDay)
-        {
-            query = query.Where(b => b.Day < toDay);
-        }
-
-        if (Category is { } category)
-        {
-            query = query.Where(b => b.Category == category);
-        }
-
-        return query;
-    }
 
     /// <summary>Open and overdue now, among the cases the figures cover; read from the case documents.</summary>
     public async Task<Backlog> BacklogAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct)

@@ -7,13 +7,21 @@ namespace Cases.Projections.Metrics;
 /// </summary>
 public sealed class MetricsBucket
 {
+    public const string AllCategories = "*";
+    public const string DayGrain = "day";
+    public const string MonthGrain = "month";
+
     public string Id { get; set; } = "";
 
     /// <summary><c>node:&lt;id&gt;</c> or <c>department:&lt;id&gt;</c>.</summary>
     public string Scope { get; set; } = "";
 
+    /// <summary><c>day</c>, or <c>month</c> (then <see cref="Day"/> is the first of the month).</summary>
+    public string Grain { get; set; } = DayGrain;
+
     public DateOnly Day { get; set; }
 
+    /// <summary>A category code, or <c>*</c> for all categories (month grain only).</summary>
     public string Category { get; set; } = "";
 
     public MetricCounts Counts { get; set; } = new();
@@ -26,7 +34,27 @@ public sealed class MetricsBucket
 
     public Dictionary<int, long> Close { get; set; } = [];
 
-    public static string IdFor(string scope, DateOnly day, string category) => $"{scope}|{day:yyyy-MM-dd}|{category}";
+    public static string IdFor(string scope, DateOnly day, string category) => IdFor(scope, DayGrain, day, category);
+
+    public static string IdFor(string scope, string grain, DateOnly day, string category) => $"{scope}|{grain}|{day:yyyy-MM-dd}|{category}";
+
+    /// <summary>
+    /// Every bucket a case counts in: per scope, its day and category, its month and category, and its month
+    /// across all categories. Queries read whole months from the month buckets, so a year is a dozen documents.
+    /// </summary>
+    public static IEnumerable<MetricsBucket> KeysOf(CaseFacts facts)
+    {
+        var month = new DateOnly(facts.Day.Year, facts.Day.Month, 1);
+        foreach (var scope in ScopesOf(facts))
+        {
+            yield return Key(scope, DayGrain, facts.Day, facts.Category);
+            yield return Key(scope, MonthGrain, month, facts.Category);
+            yield return Key(scope, MonthGrain, month, AllCategories);
+        }
+    }
+
+    private static MetricsBucket Key(string scope, string grain, DateOnly day, string category) =>
+        new() { Id = IdFor(scope, grain, day, category), Scope = scope, Grain = grain, Day = day, Category = category };
 
     public static string NodeScope(string nodeId) => $"node:{nodeId}";
 

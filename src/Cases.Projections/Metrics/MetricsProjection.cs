@@ -76,22 +76,22 @@ public sealed class MetricsProjection : IProjection
     }
 
     private static IEnumerable<string> IdsOf(CaseFacts? facts) =>
-        facts is null ? [] : MetricsBucket.ScopesOf(facts).Select(scope => MetricsBucket.IdFor(scope, facts.Day, facts.Category));
+        facts is null ? [] : MetricsBucket.KeysOf(facts).Select(key => key.Id);
 
-    private static void Apply(Dictionary<string, MetricsBucket> buckets, CaseFacts? facts, int sign)
+    /// <summary>Adds (+1) or takes out (-1) one case's contribution to every bucket it counts in.</summary>
+    public static void Apply(Dictionary<string, MetricsBucket> buckets, CaseFacts? facts, int sign)
     {
         if (facts is null)
         {
             return;
         }
 
-        foreach (var scope in MetricsBucket.ScopesOf(facts))
+        foreach (var key in MetricsBucket.KeysOf(facts))
         {
-            var id = MetricsBucket.IdFor(scope, facts.Day, facts.Category);
-            if (!buckets.TryGetValue(id, out var bucket))
+            if (!buckets.TryGetValue(key.Id, out var bucket))
             {
-                bucket = new MetricsBucket { Id = id, Scope = scope, Day = facts.Day, Category = facts.Category };
-                buckets[id] = bucket;
+                bucket = key;
+                buckets[key.Id] = bucket;
             }
 
             bucket.Apply(facts, sign);

@@ -53,17 +53,7 @@ public static class MetricsShadow
         var shadowBuckets = new Dictionary<string, MetricsBucket>(StringComparer.Ordinal);
         foreach (var f in facts.Values.OfType<CaseFacts>())
         {
-            foreach (var scope in MetricsBucket.ScopesOf(f))
-            {
-                var id = MetricsBucket.IdFor(scope, f.Day, f.Category);
-                if (!shadowBuckets.TryGetValue(id, out var bucket))
-                {
-                    bucket = new MetricsBucket { Id = id, Scope = scope, Day = f.Day, Category = f.Category };
-                    shadowBuckets[id] = bucket;
-                }
-
-                bucket.Apply(f, +1);
-            }
+            MetricsProjection.Apply(shadowBuckets, f, +1);
         }
 
         await using var query = store.QuerySession();

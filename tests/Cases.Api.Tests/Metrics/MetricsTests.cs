@@ -80,6 +80,19 @@ public sealed class MetricsTests(ScriptedHistoryFixture history) : IClassFixture
         Assert.True(s["asOf"]!["sequence"]!.GetValue<long>() > 0);
     }
 
+    [Theory]
+    [InlineData("from=2027-03-01T00:00:00%2B08:00&to=2027-04-01T00:00:00%2B08:00")]
+    [InlineData("from=2027-02-15T00:00:00%2B08:00&to=2027-04-10T00:00:00%2B08:00")]
+    [InlineData("from=2027-02-01T00:00:00%2B08:00")]
+    [InlineData("")]
+    public async Task Whole_months_and_partial_months_add_up_to_the_same_figures(string range)
+    {
+        var week = await Summary($"nodeId={M1}");
+        var other = (await history.Api.Get($"/api/metrics/summary?nodeId={M1}&{range}")).ShouldBe(HttpStatusCode.OK).Body!;
+
+        Assert.Equal(week["figures"]!.ToJsonString(), other["figures"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task The_district_counts_every_case_beneath_it()
     {
