@@ -27,6 +27,8 @@ public sealed class BadInputTests(ApiFixture fixture) : ApiTest(fixture)
     public static TheoryData<string, string, string?, int, string?> Intake => new()
     {
         { "malformed JSON", "/api/appeals", """{"channel": """, 400, null },
+        { "JSON nested 200 deep", "/api/appeals", new string('[', 200) + new string(']', 200), 400, null },
+        { "a number too big for its field", "/api/appeals", Appeal(b => b["resident"] = new Dictionary<string, object?> { ["name"] = "王", ["phone"] = 1e300 }), 400, null },
         { "empty body", "/api/appeals", "", 400, null },
         { "JSON null", "/api/appeals", "null", 400, null },
         { "missing title", "/api/appeals", Appeal(b => b.Remove("title")), 400, "title" },
@@ -132,6 +134,11 @@ public sealed class BadInputTests(ApiFixture fixture) : ApiTest(fixture)
     [InlineData("/api/cases?page=0", 400)]
     [InlineData("/api/cases?page=abc", 400)]
     [InlineData("/api/grid/nowhere", 404)]
+    [InlineData("/api/cases/00000000-0000-0000-0000-000000000001/state?at=yesterday", 400)]
+    [InlineData("/api/cases/00000000-0000-0000-0000-000000000001/state", 400)]
+    [InlineData("/api/cases?page=99999999999", 400)]
+    [InlineData("/api/departments/nobody/dispatches", 404)]
+    [InlineData("/api/departments/urban/dispatches?limit=0", 400)]
     public async Task Bad_queries_get_their_4xx(string path, int status) =>
         (await Api.Get(path)).ShouldBe((HttpStatusCode)status);
 
