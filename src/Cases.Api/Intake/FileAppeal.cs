@@ -91,7 +91,7 @@ public static class FileAppealEndpoint
 
         if (hash is not null && await session.LoadAsync<IdempotencyRecord>(key, cancellationToken) is { } earlier)
         {
-            return Replay(earlier, hash);
+            return Replay(earlier, hash, await session.LoadAsync<Case>(earlier.CaseId, cancellationToken));
         }
 
         var actor = actors.Current(http);
@@ -139,7 +139,7 @@ public static class FileAppealEndpoint
             await using var query = store.QuerySession();
             if (await query.LoadAsync<IdempotencyRecord>(key, cancellationToken) is { } winner)
             {
-                return Replay(winner, hash);
+                return Replay(winner, hash, await query.LoadAsync<Case>(winner.CaseId, cancellationToken));
             }
 
             throw;
@@ -148,9 +148,11 @@ public static class FileAppealEndpoint
         return Results.Created($"/api/cases/{caseId}", new AppealFiled(caseId, caseNumber, CaseStatus.Open, raised.Node.Id));
     }
 
-    private static IResult Replay(IdempotencyRecord earlier, string hash) =>
+    /// <summary>A retry gets the case it filed, as it is now.</summary>
+    private static IResult Replay(IdempotencyRecord earlier, string hash, Case? now) =>
         earlier.RequestHash == hash
-            ? Results.Created($"/api/cases/{earlier.CaseId}", new AppealFiled(earlier.CaseId, earlier.CaseNumber, CaseStatus.Open, earlier.CurrentNodeId))
+            ? Results.Created($"/api/cases/{earlier.CaseId}", new AppealFiled(
+                earlier.CaseId, earlier.CaseNumber, now?.Status ?? CaseStatus.Open, now?.CurrentNodeId ?? earlier.CurrentNodeId))
             : Problems.Conflict($"The Idempotency-Key was already used for a different appeal (case {earlier.CaseNumber}). Use a new key for a new appeal.");
 
     private static string Hash(FileAppealRequest body) =>
