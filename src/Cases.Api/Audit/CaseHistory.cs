@@ -73,7 +73,7 @@ public static class CaseHistoryEndpoints
         }
 
         var state = selected.Aggregate((Case?)null, (s, e) => Case.Evolve(s, e.Data))!;
-        return Results.Ok(CaseView.From(state, actors.Current(http), at ?? (version is null ? clock.GetUtcNow() : selected[^1].Timestamp)));
+        return Results.Ok(CaseView.From(state, actors.Current(http), at ?? (version is null ? clock.GetUtcNow().ToUniversalTime() : selected[^1].Timestamp)));
     }
 
     private static AppealRaised Masked(AppealRaised raised)

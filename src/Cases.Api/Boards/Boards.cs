@@ -31,7 +31,7 @@ public static class BoardEndpoints
             return Problems.NotFound($"There is no grid node '{nodeId}'.");
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNow().ToUniversalTime();
         var cases = await session.Query<Case>()
             .Where(c => c.NodePath.Contains(nodeId) && (c.Status == CaseStatus.Open || c.Status == CaseStatus.Acknowledged || c.Status == CaseStatus.Dispatched || c.Status == CaseStatus.Resolved))
             .ToListAsync(ct);
@@ -51,7 +51,7 @@ public static class BoardEndpoints
             return Problems.NotFound($"There is no department '{departmentId}'.");
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNow().ToUniversalTime();
         var cases = await session.Query<Case>()
             .Where(c => c.DepartmentIds.Contains(departmentId) && (c.Status == CaseStatus.Open || c.Status == CaseStatus.Acknowledged || c.Status == CaseStatus.Dispatched))
             .ToListAsync(ct);

@@ -57,6 +57,7 @@ public sealed class CaseCommands(ReferenceData referenceData, IActorAccessor act
     {
         var reference = await referenceData.GetAsync(cancellationToken);
         var limits = reference.Categories.TryGetValue(category, out var c) ? c.Limits : CategoryLimits.Default;
-        return new DecisionContext(actor, clock.GetUtcNow(), reference.Tree, policy, limits);
+        // Stored times are UTC (PostgreSQL timestamptz columns take nothing else), whatever the clock hands out.
+        return new DecisionContext(actor, clock.GetUtcNow().ToUniversalTime(), reference.Tree, policy, limits);
     }
 }

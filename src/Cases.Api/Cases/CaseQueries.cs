@@ -20,7 +20,7 @@ public static class CaseQueries
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, TimeProvider clock, CancellationToken ct) =>
         await session.LoadAsync<Case>(caseId, ct) is { } found
-            ? Results.Ok(CaseView.From(found, actors.Current(http), clock.GetUtcNow()))
+            ? Results.Ok(CaseView.From(found, actors.Current(http), clock.GetUtcNow().ToUniversalTime()))
             : Problems.NotFound($"There is no case '{caseId}'.");
 
     /// <summary>
@@ -108,7 +108,7 @@ public static class CaseQueries
             query = query.Where(c => c.Category == category);
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNow().ToUniversalTime();
         if (overdue == true)
         {
             query = query.Where(c => c.PausedAt == null && (

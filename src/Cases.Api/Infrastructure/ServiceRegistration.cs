@@ -35,6 +35,7 @@ public static class ServiceRegistration
         services.AddSingleton<IActorAccessor, HeaderActorAccessor>();
         services.AddSingleton<ReferenceData>();
         services.AddHostedService<ReferenceDataWarmup>();
+        services.AddHostedService<Database.CaseIndexes>();
         services.AddSingleton<CaseCommands>();
         services.AddSingleton<CaseNumbers>();
         services.AddSingleton<Clocks.ClockScheduler>();

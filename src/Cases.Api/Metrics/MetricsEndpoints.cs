@@ -5,6 +5,7 @@ using Cases.Domain.Grid;
 using Cases.Projections.Metrics;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
 using Wolverine.Http;
 
 namespace Cases.Api.Metrics;
@@ -31,7 +32,8 @@ public static class MetricsEndpoints
     [ProducesResponseType<MetricsSummary>(StatusCodes.Status200OK)]
     public static async Task<IResult> Summary(
         string? nodeId, string? departmentId, string? category, DateTimeOffset? from, DateTimeOffset? to,
-        IQuerySession session, ReferenceData referenceData, ProjectionStatus status, TimeProvider clock, CancellationToken ct)
+        IQuerySession session, ReferenceData referenceData, ProjectionStatus status, TimeProvider clock,
+        NpgsqlDataSource dataSource, CasesOptions options, CancellationToken ct)
     {
         var filter = await MetricsFilter.ParseAsync(nodeId, departmentId, category, from, to, referenceData, ct);
         if (filter.Problem is { } problem)
@@ -40,7 +42,8 @@ public static class MetricsEndpoints
         }
 
         var buckets = await filter.LoadAsync(session, ct);
-        var backlog = await filter.BacklogAsync(session, clock.GetUtcNow(), ct);
+        var root = (await referenceData.GetAsync(ct)).Tree.Root?.Id;
+        var backlog = await filter.BacklogAsync(dataSource, options.Schema, root, clock.GetUtcNow().ToUniversalTime(), ct);
         return Results.Ok(new MetricsSummary(
             filter.Scope, filter.FromDay, filter.ToDay, category, Figures.From(buckets, backlog), backlog,
             await status.AsOfAsync(MetricsProjection.Name, ct), filter.CasesLink));

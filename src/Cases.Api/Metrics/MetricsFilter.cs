@@ -4,6 +4,7 @@ using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Projections.Metrics;
 using Marten;
+using Npgsql;
 
 namespace Cases.Api.Metrics;
 
@@ -102,40 +103,52 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
             ? session.Query<MetricsBucket>().Where(b => b.Scope == Scope)
             : session.Query<MetricsBucket>().Where(b => scopes.Contains(b.Scope));
 
-    /// <summary>Open and overdue now, among the cases the figures cover; read from the case documents.</summary>
-    public async Task<Backlog> BacklogAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Open and overdue now, among the cases the figures cover: one pass over plain columns of the case
+    /// documents (status, deadlines, raise time), with the node and department filters on GIN indexes.
+    /// </summary>
+    public async Task<Backlog> BacklogAsync(NpgsqlDataSource dataSource, string schema, string? rootId, DateTimeOffset now, CancellationToken ct)
     {
-        var cases = session.Query<Case>().Where(c => c.Status == CaseStatus.Open || c.Status == CaseStatus.Acknowledged || c.Status == CaseStatus.Dispatched);
+        var sql = new System.Text.StringBuilder($"""
+            select count(*), count(*) filter (where paused_at is null and ((status = 'Open' and acknowledge_by < @now) or resolve_by < @now))
+            from {schema}.mt_doc_case
+            where status in ('Open', 'Acknowledged', 'Dispatched')
+            """);
+        await using var command = dataSource.CreateCommand();
+        command.Parameters.AddWithValue("now", now);
         if (DepartmentId is { } department)
         {
-            cases = cases.Where(c => c.DepartmentIds.Contains(department));
+            sql.Append(" and data -> 'departmentIds' ? @department");
+            command.Parameters.AddWithValue("department", department);
         }
-        else if (NodeId is { } node)
+        else if (NodeId is { } node && node != rootId)
         {
-            cases = cases.Where(c => c.MicroGridPath.Contains(node));
+            sql.Append(" and data -> 'microGridPath' ? @node");
+            command.Parameters.AddWithValue("node", node);
         }
 
         if (Category is { } category)
         {
-            cases = cases.Where(c => c.Category == category);
+            sql.Append(" and category = @category");
+            command.Parameters.AddWithValue("category", category);
         }
 
         if (FromDay is { } fromDay)
         {
-            var start = Start(fromDay);
-            cases = cases.Where(c => c.RaisedAt >= start);
+            sql.Append(" and raised_at >= @from");
+            command.Parameters.AddWithValue("from", Start(fromDay));
         }
 
         if (ToDay is { } toDay)
         {
-            var end = Start(toDay);
-            cases = cases.Where(c => c.RaisedAt < end);
+            sql.Append(" and raised_at < @to");
+            command.Parameters.AddWithValue("to", Start(toDay));
         }
 
-        var open = await cases.CountAsync(ct);
-        var overdue = await cases.Where(c => c.PausedAt == null && (
-            (c.Status == CaseStatus.Open && c.AcknowledgeBy < now) || c.ResolveBy < now)).CountAsync(ct);
-        return new Backlog(open, overdue);
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new Backlog(reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>The case list that holds exactly the cases these figures count.</summary>

@@ -4,7 +4,11 @@ using Cases.Domain.Sla;
 namespace Cases.Domain;
 
 /// <summary>Everything a decision may consult besides the case itself. Plain values: no I/O.</summary>
-public sealed record DecisionContext(Actor Actor, DateTimeOffset Now, GridTree Tree, SlaPolicy Policy, CategoryLimits Limits);
+public sealed record DecisionContext(Actor Actor, DateTimeOffset Now, GridTree Tree, SlaPolicy Policy, CategoryLimits Limits)
+{
+    /// <summary>The decision's clock, always in UTC: every time the events record is UTC, as the store keeps it.</summary>
+    public DateTimeOffset Now { get; init; } = Now.ToUniversalTime();
+}
 
 public sealed record RaiseAppeal(
     Guid CaseId,
