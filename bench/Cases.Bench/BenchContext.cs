@@ -52,6 +52,9 @@ public sealed class BenchContext(
     /// <summary>A fresh monitor of the API's memory and of the CPU split between the API, PostgreSQL and the bench.</summary>
     public ResourceMonitor Monitor() => new(Api.HasExited ? null : Api.Pid, PostmasterPid);
 
+    /// <summary>The same, for another child process (the API's command line), reported in the API's column.</summary>
+    public ResourceMonitor MonitorProcess(int pid) => new(pid, PostmasterPid);
+
     /// <summary>
     /// Waits (at most 10 s) until the API process is idle, below 0.05 cores over half a second, so that the
     /// background work a scenario leaves behind (tiered JIT, GC, Wolverine's agents) does not land on the next one.

@@ -12,6 +12,8 @@ public sealed record BenchProfile(
 
     public static BenchProfile Full { get; } = new("full", [1, 4, 16, 64], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1));
 
+    public bool IsQuick => Name == "quick";
+
     public static BenchProfile Named(string name) => name switch
     {
         "quick" => Quick,

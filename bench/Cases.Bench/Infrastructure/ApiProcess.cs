@@ -10,18 +10,27 @@ namespace Cases.Bench.Infrastructure;
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StreamWriter _log;
+    private readonly string _dll;
+    private readonly string _connectionString;
+    private Process _process;
+    private StreamWriter _log;
 
-    private ApiProcess(Process process, string baseUrl, string logPath, StreamWriter log)
+    private ApiProcess(string dll, string connectionString, Process process, string baseUrl, string logPath, StreamWriter log)
     {
+        _dll = dll;
+        _connectionString = connectionString;
         _process = process;
         BaseUrl = baseUrl;
         LogPath = logPath;
         _log = log;
     }
 
+    /// <summary>How often the API process has been started (1 at first; restarts by the rebuild scenario add one each).</summary>
+    public int Starts { get; private set; } = 1;
+
     public string BaseUrl { get; }
+
+    public string Dll => _dll;
 
     public string LogPath { get; }
 
@@ -50,6 +59,31 @@ public sealed class ApiProcess : IAsyncDisposable
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
+        var logPath = Path.Combine(Path.GetTempPath(), $"cases-bench-api-{port}.log");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        return new ApiProcess(dll, connectionString, Launch(dll, connectionString, baseUrl, log), baseUrl, logPath, log);
+    }
+
+    /// <summary>
+    /// Kills the API (if it runs) and starts it again on the same port and database, appending to the same log:
+    /// for the scenarios that need the database to themselves (the rebuild) and a fresh process afterwards.
+    /// </summary>
+    public void Restart()
+    {
+        Kill();
+        lock (_log)
+        {
+            _log.WriteLine($"---- restarted at {DateTimeOffset.UtcNow:O} ----");
+        }
+
+        var old = _process;
+        _process = Launch(_dll, _connectionString, BaseUrl, _log);
+        Starts++;
+        old.Dispose();
+    }
+
+    private static Process Launch(string dll, string connectionString, string baseUrl, StreamWriter log)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -66,8 +100,6 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["CASES_NO_DOCKER"] = "1";
 
-        var logPath = Path.Combine(Path.GetTempPath(), $"cases-bench-api-{port}.log");
-        var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
@@ -78,7 +110,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ApiProcess(process, baseUrl, logPath, log);
+        return process;
     }
 
     /// <summary>Polls GET /health until it answers 200, the process dies, or the time runs out.</summary>

@@ -99,5 +99,60 @@ public sealed class BenchHttp : IDisposable
         }
     }
 
+    /// <summary>GETs and reads the whole answer, timed into the log like <see cref="PostAsync"/>; null on a non-2xx.</summary>
+    public async Task<byte[]?> GetAsync(WorkerLog log, string operation, string path, Actor? actor, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        return await SendAsync(log, operation, request, actor, cancellationToken);
+    }
+
+    /// <summary>PUTs JSON, timed into the log like <see cref="PostAsync"/>; null on a non-2xx.</summary>
+    public async Task<byte[]?> PutAsync(WorkerLog log, string operation, string path, byte[] json, Actor? actor, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(json) };
+        request.Content.Headers.ContentType = JsonType;
+        return await SendAsync(log, operation, request, actor, cancellationToken);
+    }
+
+    private async Task<byte[]?> SendAsync(WorkerLog log, string operation, HttpRequestMessage request, Actor? actor, CancellationToken cancellationToken)
+    {
+        if (actor is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Cases-Actor", actor.Id);
+            request.Headers.TryAddWithoutValidation("X-Cases-Role", actor.Role);
+            if (actor.NodeId is not null)
+            {
+                request.Headers.TryAddWithoutValidation("X-Cases-Node", actor.NodeId);
+            }
+
+            if (actor.DepartmentId is not null)
+            {
+                request.Headers.TryAddWithoutValidation("X-Cases-Department", actor.DepartmentId);
+            }
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var status = (int)response.StatusCode;
+            if (status is >= 200 and < 300)
+            {
+                log.Ok(operation, milliseconds);
+                return body;
+            }
+
+            log.Error(operation, status.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Text.Encoding.UTF8.GetString(body));
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            log.Error(operation, e is TaskCanceledException ? "timeout" : "exception", e.Message);
+            return null;
+        }
+    }
+
     public void Dispose() => Client.Dispose();
 }

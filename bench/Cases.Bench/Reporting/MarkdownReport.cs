@@ -17,7 +17,7 @@ public static class MarkdownReport
         md.AppendLine(Invariant($"- Machine: {report.Machine}"));
         md.AppendLine(Invariant($"- Code: commit {report.Commit}, Release build"));
         md.AppendLine(Invariant($"- PostgreSQL (the same server and settings for the baseline and the API): synchronous_commit={pg.SynchronousCommit}, fsync={pg.Fsync}, full_page_writes={pg.FullPageWrites}, shared_buffers={pg.SharedBuffers}, max_connections={pg.MaxConnections}"));
-        md.AppendLine("- Load: closed loop, a fixed number of workers each sending its next request when the last one answered; HTTP/1.1 on loopback to the Release API in its own process; latencies are exact percentiles of every request.");
+        md.AppendLine("- Load: closed loop, a fixed number of workers each sending its next request when the last one answered (baseline, intake, lifecycle, the clocks' filing, the metrics queries at c=1); the projection-lag load and the clocks' disputes are open loop, requests started at a fixed rate; HTTP/1.1 on loopback to the Release API in its own process; latencies are exact percentiles of every request. × baseline compares a rate with the same run's INSERT ceiling (at the same concurrency where there is one).");
         md.AppendLine();
         md.AppendLine("| Scenario | Level | Figure | p50 ms | p99 ms | Errors | Baseline rows/s | × baseline | CPU cores: API / PostgreSQL / bench / other |");
         md.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|---|");

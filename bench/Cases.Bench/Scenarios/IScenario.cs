@@ -68,5 +68,11 @@ public static class ScenarioList
         new IntakeScenario(),
         new MemoryScenario(),
         new LifecycleScenario(),
+        new ProjectionLagScenario(),
+        new ClocksScenario(),
+
+        // These two change the database (a big generated store, a rebuild, the API restarted): they go last.
+        new RebuildScenario(),
+        new MetricsQueriesScenario(),
     ];
 }
