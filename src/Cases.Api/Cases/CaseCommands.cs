@@ -51,8 +51,6 @@ public sealed class CaseCommands(ReferenceData referenceData, IActorAccessor act
         return Results.Ok(CaseView.From(now, actor, context.Now));
     }
 
-    public ClockScheduler Clocks => clocks;
-
     public async Task<DecisionContext> ContextAsync(Actor actor, string category, CancellationToken cancellationToken)
     {
         var reference = await referenceData.GetAsync(cancellationToken);

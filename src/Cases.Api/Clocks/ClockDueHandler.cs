@@ -12,7 +12,7 @@ namespace Cases.Api.Clocks;
 /// </summary>
 public static class ClockDueHandler
 {
-    public static async Task Handle(ClockDue due, IDocumentSession session, IMessageBus bus, CaseCommands commands, ILogger<ClockDue> logger, CancellationToken ct)
+    public static async Task Handle(ClockDue due, IDocumentSession session, IMessageBus bus, CaseCommands commands, ClockScheduler clocks, ILogger<ClockDue> logger, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Case>(due.CaseId, ct);
         if (stream.Aggregate is not { } state)
@@ -29,9 +29,9 @@ public static class ClockDueHandler
         }
 
         var after = decision.Events.Aggregate(state, (current, e) => Case.Evolve(current, e));
-        await commands.Clocks.ScheduleNextAsync(bus, after, due);
+        await clocks.ScheduleNextAsync(bus, after, due);
         stream.AppendMany(decision.Events);
-        await commands.Clocks.ScheduleAsync(bus, state, after);
+        await clocks.ScheduleAsync(bus, state, after);
         logger.LogInformation("Clock {Clock} {Stage} fired for case {CaseNumber} at {Node} (deadline {Deadline:O}): {Events}",
             due.Clock, due.Stage, state.CaseNumber, state.CurrentNodeId, due.Deadline, string.Join(", ", decision.Events.Select(e => e.GetType().Name)));
     }

@@ -35,7 +35,6 @@ public static class ServiceRegistration
         services.AddSingleton<IActorAccessor, HeaderActorAccessor>();
         services.AddSingleton<ReferenceData>();
         services.AddHostedService<ReferenceDataWarmup>();
-        services.AddHostedService<Database.CaseIndexes>();
         services.AddSingleton<CaseCommands>();
         services.AddSingleton<CaseNumbers>();
         services.AddSingleton<Clocks.ClockScheduler>();
@@ -68,6 +67,9 @@ public static class ServiceRegistration
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(options.AsyncDaemon ? JasperFx.Events.Daemon.DaemonMode.HotCold : JasperFx.Events.Daemon.DaemonMode.Disabled)
             .IntegrateWithWolverine();
+
+        // Hosted services start in registration order: this one needs the tables Marten's start-up creates.
+        services.AddHostedService<Database.CaseIndexes>();
 
         builder.Host.UseWolverine(wolverine =>
         {

@@ -77,6 +77,7 @@ public static class FileAppealEndpoint
         IDocumentStore store,
         IMessageBus bus,
         CaseCommands commands,
+        ClockScheduler clocks,
         ReferenceData referenceData,
         CaseNumbers numbers,
         IActorAccessor actors,
@@ -121,7 +122,7 @@ public static class FileAppealEndpoint
 
         var raised = (AppealRaised)decision.Events[0];
         session.Events.StartStream<Case>(caseId, decision.Events);
-        await commands.Clocks.ScheduleAsync(bus, null, decision.Events.Aggregate((Case?)null, (c, e) => Case.Evolve(c, e))!);
+        await clocks.ScheduleAsync(bus, null, decision.Events.Aggregate((Case?)null, (c, e) => Case.Evolve(c, e))!);
         if (hash is not null)
         {
             session.Insert(new IdempotencyRecord(key, hash, caseId, caseNumber, raised.Node.Id));

@@ -44,7 +44,6 @@ public sealed class ProjectionStatus(NpgsqlDataSource dataSource, CasesOptions o
         }
 
         var latest = await ScalarAsync<long>($"select coalesce(max(seq_id), 0) from {schema}.mt_events", ct);
-        highWaterMark = Math.Max(highWaterMark, 0);
         var deadLetters = await DeadLettersAsync(schema, ct);
         var result = new List<ProjectionProgress>();
         foreach (var name in AsyncProjections)
@@ -57,13 +56,28 @@ public sealed class ProjectionStatus(NpgsqlDataSource dataSource, CasesOptions o
         return result;
     }
 
+    /// <summary>How far one projection has got, in one round trip: every metrics answer carries it.</summary>
     public async Task<AsOf> AsOfAsync(string projection, CancellationToken ct)
     {
-        var all = await ReadAsync(ct);
-        var mine = all.First(p => p.Name == projection);
-        var timestamp = mine.LastSequence == 0 ? null : await ScalarAsync<DateTimeOffset?>(
-            $"select timestamp from {options.Schema}.mt_events where seq_id = {mine.LastSequence}", ct);
-        return new AsOf(mine.LastSequence, timestamp, mine.HighWaterMark);
+        var schema = options.Schema;
+        try
+        {
+            await using var command = dataSource.CreateCommand($"""
+                select p.last_seq_id, e.timestamp, (select coalesce(max(seq_id), 0) from {schema}.mt_events)
+                from (select coalesce(max(last_seq_id) filter (where name like @name), 0) as last_seq_id from {schema}.mt_event_progression) p
+                left join {schema}.mt_events e on e.seq_id = p.last_seq_id
+                """);
+            command.Parameters.AddWithValue("name", projection + ":%");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            var sequence = reader.GetInt64(0);
+            DateTimeOffset? timestamp = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
+            return new AsOf(sequence, timestamp, reader.GetInt64(2));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return new AsOf(0, null, 0);
+        }
     }
 
     private async Task<double> LagSecondsAsync(string schema, long sequence, long latest, CancellationToken ct)

@@ -1,18 +1,16 @@
-using Marten;
 using Npgsql;
 
 namespace Cases.Api.Infrastructure.Database;
 
 /// <summary>
 /// Indexes Marten's configuration cannot express: GIN indexes on the case's micro-grid path and departments,
-/// which the backlog counts filter on with the jsonb <c>?</c> operator. Created once at start-up, after
-/// Marten has applied its own schema.
+/// which the backlog counts filter on with the jsonb <c>?</c> operator. Registered after Marten, so it starts
+/// once Marten's own start-up service has applied the schema.
 /// </summary>
-public sealed class CaseIndexes(NpgsqlDataSource dataSource, CasesOptions options, IDocumentStore store) : IHostedService
+public sealed class CaseIndexes(NpgsqlDataSource dataSource, CasesOptions options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var schema = options.Schema;
         await using var command = dataSource.CreateCommand($"""
             create index if not exists cases_case_micro_grid_path on {schema}.mt_doc_case using gin ((data -> 'microGridPath'));

@@ -56,13 +56,8 @@ public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails,
 
     public static (int? Status, string Title, string Detail) Classify(Exception exception)
     {
-        for (var e = exception; e is not null; e = e.InnerException)
+        foreach (var e in CasesExceptionHandlerExtensions.Causes(exception))
         {
-            if (e is AggregateException { InnerExceptions.Count: 1 } aggregate)
-            {
-                return Classify(aggregate.InnerExceptions[0]);
-            }
-
             switch (e)
             {
                 case ConcurrencyException or ConcurrentUpdateException:
@@ -87,22 +82,18 @@ public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails,
 public static class CasesExceptionHandlerExtensions
 {
     /// <summary>True when the store refused a write because the same identity already exists.</summary>
-    public static bool IsDuplicate(Exception exception)
+    public static bool IsDuplicate(Exception exception) =>
+        Causes(exception).Any(e => e is DocumentAlreadyExistsException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+            || e.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal));
+
+    /// <summary>The exception and everything beneath it: inner exceptions, and each one of an aggregate.</summary>
+    public static IEnumerable<Exception> Causes(Exception exception)
     {
-        for (var e = exception; e is not null; e = e.InnerException)
+        yield return exception;
+        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : (IEnumerable<Exception>)[exception.InnerException!];
+        foreach (var cause in inner.Where(c => c is not null).SelectMany(Causes))
         {
-            if (e is DocumentAlreadyExistsException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
-                || e.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal))
-            {
-                return true;
-            }
-
-            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsDuplicate))
-            {
-                return true;
-            }
+            yield return cause;
         }
-
-        return false;
     }
 }
