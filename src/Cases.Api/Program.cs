@@ -41,6 +41,7 @@ app.MapWolverineEndpoints(wolverine =>
 {
     wolverine.RejectUnparseableQueryValues = true;
     wolverine.AddPolicy<FluentValidationPolicy>();
+    wolverine.AddPolicy<Cases.Api.Cases.CaseCommandPolicy>();
 });
 
 app.Lifetime.ApplicationStarted.Register(() =>

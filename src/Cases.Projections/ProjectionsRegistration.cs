@@ -1,4 +1,5 @@
 using Cases.Domain;
+using Cases.Projections.Cases;
 using Cases.Projections.Feed;
 using Cases.Projections.Metrics;
 using JasperFx.Events.Projections;
@@ -12,7 +13,7 @@ public static class ProjectionsRegistration
     public static StoreOptions AddCasesProjections(this StoreOptions options)
     {
         options.Events.AddEventTypes(CaseEventTypes.All);
-        options.Projections.Add(new CaseProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new CaseRecordProjection(), ProjectionLifecycle.Inline);
         // Big pages: each page costs the metrics a round trip to load the touched facts and buckets, so a rebuild
         // is bound by the number of pages more than by the number of events.
         options.Projections.Add(new MetricsProjection(), ProjectionLifecycle.Async, MetricsProjection.Name, async =>
@@ -43,18 +44,7 @@ public static class ProjectionsRegistration
         options.Schema.For<ProjectionDeadLetter>().Identity(x => x.Id).Duplicate(x => x.Projection);
         options.Schema.For<DispatchFeedItem>().Identity(x => x.Id).Duplicate(x => x.DepartmentId).Duplicate(x => x.Cursor);
 
-        // The case list filters on these. No GIN index over the whole document: it would tax every command's
-        // write, and the path filters are always combined with a selective status, category or time filter.
-        // The backlog counts read plain columns, never the documents themselves.
-        options.Schema.For<Case>()
-            .Index(x => x.CaseNumber, i => i.IsUnique = true)
-            .Duplicate(x => x.Status)
-            .Duplicate(x => x.Category)
-            .Duplicate(x => x.RaisedAt)
-            .Duplicate(x => x.AcknowledgeBy!)
-            .Duplicate(x => x.ResolveBy!)
-            .Duplicate(x => x.PausedAt!)
-            .Index(x => x.CurrentNodeId);
+        CaseRecordSchema.Configure(options);
         return options;
     }
 }

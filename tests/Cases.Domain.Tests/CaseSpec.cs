@@ -1,4 +1,5 @@
 using Cases.Domain.Clocks;
+using Cases.Projections.Cases;
 
 namespace Cases.Domain.Tests;
 
@@ -9,19 +10,33 @@ namespace Cases.Domain.Tests;
 public sealed class CaseSpec
 {
     private readonly Case? _state;
+    private readonly ICaseEvent[] _history;
     private Decision? _decision;
 
-    private CaseSpec(Case? state) => _state = state;
+    private CaseSpec(Case? state, ICaseEvent[] history)
+    {
+        _state = state;
+        _history = history;
+    }
 
-    public static CaseSpec Given(params ICaseEvent[] history) => new(Fold(history));
+    public static CaseSpec Given(params ICaseEvent[] history) => new(Fold(history), history);
 
-    public static CaseSpec GivenNoHistory() => new(null);
+    public static CaseSpec GivenNoHistory() => new(null, []);
 
     public static Case? Fold(params ICaseEvent[] history) =>
         history.Aggregate((Case?)null, (state, e) => Case.Evolve(state, e));
 
     /// <summary>The state the history folds to.</summary>
     public Case State => _state ?? throw new InvalidOperationException("There is no history.");
+
+    /// <summary>The decision state and the read model, for a test that asserts on both.</summary>
+    public (Case State, CaseRecord Record) Both => (State, Record);
+
+    /// <summary>After the decision: the decision state and the read model.</summary>
+    public (Case State, CaseRecord Record) ThenBoth => (ThenState, ThenRecord);
+
+    /// <summary>The read model the history folds to: what people see of the case.</summary>
+    public CaseRecord Record => CaseRecord.FoldAll(_history) ?? throw new InvalidOperationException("There is no history.");
 
     public CaseSpec When(Func<Case, Decision> decide)
     {
@@ -68,6 +83,16 @@ public sealed class CaseSpec
         Assert.Equal(kind, refusal.Kind);
         Assert.False(string.IsNullOrWhiteSpace(refusal.Reason));
         return refusal;
+    }
+
+    /// <summary>The read model after the decided events are folded onto the history.</summary>
+    public CaseRecord ThenRecord
+    {
+        get
+        {
+            Assert.False(Decided.IsRefused, "A refused command has no resulting state: " + Decided.Refusal?.Reason);
+            return CaseRecord.FoldAll([.. _history, .. Decided.Events])!;
+        }
     }
 
     /// <summary>The state after the decided events are folded onto the history.</summary>

@@ -78,8 +78,8 @@ public class ClockDeciderTests
         Assert.Equal(Cst(3, 4, 12), escalated.At);
         AllBySystem(events);
 
-        var state = spec.ThenState;
-        Assert.Equal((CaseStatus.Open, GridId, 1), (state.Status, state.CurrentNodeId, state.Escalations));
+        var (state, stateRead) = spec.ThenBoth;
+        Assert.Equal((CaseStatus.Open, GridId, 1), (state.Status, state.CurrentNodeId, stateRead.Escalations));
         Assert.True(state.HasFired(ClockKind.Acknowledge, Expired, MicroA, Cst(3, 4, 12)));
     }
 
@@ -104,8 +104,8 @@ public class ClockDeciderTests
         Assert.Equal(District, supervised.NodeId);
         Assert.Equal(Cst(3, 4, 12), supervised.At);
         AllBySystem(events);
-        var state = spec.ThenState;
-        Assert.Equal((CaseStatus.Open, District, 4, 1), (state.Status, state.CurrentNodeId, state.Escalations, state.Supervisions));
+        var (state, stateRead) = spec.ThenBoth;
+        Assert.Equal((CaseStatus.Open, District, 4, 1), (state.Status, state.CurrentNodeId, stateRead.Escalations, stateRead.Supervisions));
     }
 
     [Fact]
@@ -121,10 +121,10 @@ public class ClockDeciderTests
         AllBySystem(events);
 
         // Supervision does not take the dispatch away: the department still owes its report.
-        var state = spec.ThenState;
+        var (state, stateRead) = spec.ThenBoth;
         Assert.Equal(CaseStatus.Dispatched, state.Status);
         Assert.Equal(DispatchStatus.Pending, state.FindDispatch(WaterDispatch)!.Status);
-        Assert.Equal(1, state.Supervisions);
+        Assert.Equal(1, stateRead.Supervisions);
     }
 
     [Fact]
@@ -149,8 +149,8 @@ public class ClockDeciderTests
         Assert.Equal(NormalResolveBy.AddHours(2), escalated.AcknowledgeBy);
         AllBySystem(events);
 
-        var state = spec.ThenState;
-        Assert.Equal((CaseStatus.Open, Community, 2, 1), (state.Status, state.CurrentNodeId, state.Escalations, state.Supervisions));
+        var (state, stateRead) = spec.ThenBoth;
+        Assert.Equal((CaseStatus.Open, Community, 2, 1), (state.Status, state.CurrentNodeId, stateRead.Escalations, stateRead.Supervisions));
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public class ClockDeciderTests
         var events = spec.ThenEvents(typeof(ClockElapsed), typeof(CaseSupervised));
 
         Assert.Equal(District, ((CaseSupervised)events[1]).NodeId);
-        Assert.Equal(4, spec.ThenState.Escalations);
+        Assert.Equal(4, spec.ThenRecord.Escalations);
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public class ClockDeciderTests
         Assert.Equal(CloseReason.FeedbackWindowElapsed, closed.Reason);
         Assert.Equal(Cst(3, 7), closed.At);
         AllBySystem(events);
-        Assert.Equal((CaseStatus.Closed, Cst(3, 7)), (spec.ThenState.Status, spec.ThenState.ClosedAt));
+        Assert.Equal((CaseStatus.Closed, Cst(3, 7)), (spec.ThenState.Status, spec.ThenRecord.ClosedAt));
     }
 
     // Stale timers: the deadline they were set for no longer holds.

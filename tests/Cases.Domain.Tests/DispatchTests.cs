@@ -25,14 +25,14 @@ public class DispatchTests
         Assert.Equal(Now.AddHours(2), dispatched.AcceptBy);
         Assert.Equal(GridHead, dispatched.By);
 
-        var state = spec.ThenState;
+        var (state, stateRead) = spec.ThenBoth;
         Assert.Equal(CaseStatus.Dispatched, state.Status);
         Assert.Equal(GridId, state.CurrentNodeId);
         var dispatch = Assert.Single(state.Dispatches);
         Assert.Equal(DispatchStatus.Pending, dispatch.Status);
         Assert.Equal(Now.AddHours(2), dispatch.AcceptBy);
-        Assert.Equal([Water], state.DepartmentIds);
-        Assert.True(state.LeftGrid);
+        Assert.Equal([Water], stateRead.DepartmentIds);
+        Assert.True(stateRead.LeftGrid);
     }
 
     [Fact]
@@ -91,11 +91,11 @@ public class DispatchTests
         var dispatched = spec.Then<CaseDispatched>();
 
         Assert.Equal(Urban, dispatched.DepartmentId);
-        var state = spec.ThenState;
+        var (state, stateRead) = spec.ThenBoth;
         Assert.Equal(CaseStatus.Dispatched, state.Status);
         Assert.Equal([Water, Urban], state.Dispatches.Select(d => d.DepartmentId));
         Assert.All(state.Dispatches, d => Assert.Equal(DispatchStatus.Pending, d.Status));
-        Assert.Equal([Water, Urban], state.DepartmentIds);
+        Assert.Equal([Water, Urban], stateRead.DepartmentIds);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class DispatchTests
             .When(s => CaseDecider.Decide(s, new DispatchToDepartment(UrbanDispatch, Water, "it is yours after all"), Ctx(GridHead)));
 
         Assert.Equal(Water, spec.Then<CaseDispatched>().DepartmentId);
-        Assert.Equal([Water], spec.ThenState.DepartmentIds);
+        Assert.Equal([Water], spec.ThenRecord.DepartmentIds);
         Assert.Equal(
             [(WaterDispatch, DispatchStatus.Returned), (UrbanDispatch, DispatchStatus.Pending)],
             spec.ThenState.Dispatches.Select(d => (d.DispatchId, d.Status)));

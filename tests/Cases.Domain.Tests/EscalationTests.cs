@@ -23,13 +23,13 @@ public class EscalationTests
         Assert.Equal(Now.AddHours(3), escalated.AcknowledgeBy);
         Assert.Equal(MicroAWorker, escalated.By);
 
-        var state = spec.ThenState;
+        var (state, stateRead) = spec.ThenBoth;
         Assert.Equal(CaseStatus.Open, state.Status);
         Assert.Equal(GridId, state.CurrentNodeId);
         Assert.Equal(GridLevel.Grid, state.CurrentLevel);
-        Assert.Null(state.AcknowledgedAt);
+        Assert.Null(stateRead.AcknowledgedAt);
         Assert.Equal(Now.AddHours(3), state.AcknowledgeBy);
-        Assert.Equal(1, state.Escalations);
+        Assert.Equal(1, stateRead.Escalations);
         Assert.Equal(NormalResolveBy, state.ResolveBy);
     }
 
@@ -78,7 +78,7 @@ public class EscalationTests
 
         var atDistrict = Given([.. history]);
         Assert.Equal([District], atDistrict.State.NodePath);
-        Assert.Equal(4, atDistrict.State.Escalations);
+        Assert.Equal(4, atDistrict.Record.Escalations);
 
         atDistrict
             .When(s => CaseDecider.Decide(s, new Escalate("further"), Ctx(Coordinator)))

@@ -70,7 +70,7 @@ public class RoutingRulesTests
         Assert.Equal(new NodeRef(Street, "项里街道", GridLevel.Street), raised.Node);
         Assert.Equal([District, Street], raised.NodePath);
         Assert.Equal(MicroA, raised.MicroGridId);
-        Assert.True(spec.ThenState.LeftGrid);
+        Assert.True(spec.ThenRecord.LeftGrid);
     }
 
     [Fact]

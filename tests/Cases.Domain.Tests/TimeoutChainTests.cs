@@ -1,3 +1,4 @@
+using Cases.Projections.Cases;
 using Cases.Domain.Clocks;
 using Cases.Domain.Grid;
 using static Cases.Domain.Tests.History;
@@ -47,11 +48,11 @@ public class TimeoutChainTests
             run.History.OfType<ClockElapsed>().Select(e => $"{e.Clock} {e.Stage} {e.NodeId} {Local(e.At):MM-dd HH:mm}"));
         Assert.All(run.History.Skip(1), e => Assert.Equal(Actor.System, e.By));
 
-        var state = run.State;
+        var (state, stateRead) = (run.State, run.Record);
         Assert.Equal((CaseStatus.Open, District, GridLevel.District), (state.Status, state.CurrentNodeId, state.CurrentLevel));
-        Assert.Equal((4, 2), (state.Escalations, state.Supervisions));
+        Assert.Equal((4, 2), (stateRead.Escalations, stateRead.Supervisions));
         Assert.Equal(18, state.ClockMarks.Count);
-        Assert.True(state.LeftGrid);
+        Assert.True(stateRead.LeftGrid);
     }
 
     [Fact]
@@ -63,11 +64,11 @@ public class TimeoutChainTests
         run.Act(s => CaseDecider.Decide(s, new Acknowledge("on it"), Ctx(GridHead, Cst(3, 4, 13, 15))));
         run.RunUntil(Cst(3, 4, 23, 59));
 
-        Assert.Equal((CaseStatus.Acknowledged, GridId, 1), (run.State.Status, run.State.CurrentNodeId, run.State.Escalations));
+        Assert.Equal((CaseStatus.Acknowledged, GridId, 1), (run.State.Status, run.State.CurrentNodeId, run.Record.Escalations));
         Assert.Equal(
             [(ClockKind.Acknowledge, ClockStage.Warning75, GridId), (ClockKind.Acknowledge, ClockStage.Expired, GridId)],
             run.Stale.Select(t => (t.Clock, t.Stage, t.Key)));
-        Assert.Equal(0, run.State.Supervisions);
+        Assert.Equal(0, run.Record.Supervisions);
     }
 
     private static DateTimeOffset Local(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8));
@@ -93,6 +94,9 @@ public class TimeoutChainTests
         }
 
         public Case State { get; private set; } = null!;
+
+        /// <summary>What people read of the case after the run.</summary>
+        public CaseRecord Record => CaseRecord.FoldAll(History)!;
 
         public List<ICaseEvent> History { get; } = [];
 

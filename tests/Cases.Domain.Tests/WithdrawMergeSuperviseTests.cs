@@ -23,9 +23,9 @@ public class WithdrawMergeSuperviseTests
 
         Assert.Equal("fixed it myself", withdrawn.Reason);
         Assert.Equal(Agent, withdrawn.By);
-        var after = spec.ThenState;
+        var (after, afterRead) = spec.ThenBoth;
         Assert.Equal(CaseStatus.Withdrawn, after.Status);
-        Assert.Equal(Now.AddHours(1), after.ClosedAt);
+        Assert.Equal(Now.AddHours(1), afterRead.ClosedAt);
         Assert.Null(after.AcknowledgeBy);
     }
 
@@ -50,10 +50,10 @@ public class WithdrawMergeSuperviseTests
 
         Assert.Equal(OtherCaseId, merged.IntoCaseId);
         Assert.Equal(Coordinator, merged.By);
-        var after = spec.ThenState;
+        var (after, afterRead) = spec.ThenBoth;
         Assert.Equal(CaseStatus.Merged, after.Status);
-        Assert.Equal(OtherCaseId, after.MergedIntoCaseId);
-        Assert.Equal(Now, after.ClosedAt);
+        Assert.Equal(OtherCaseId, afterRead.MergedIntoCaseId);
+        Assert.Equal(Now, afterRead.ClosedAt);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public class WithdrawMergeSuperviseTests
         Assert.Equal("overdue: report by 17:00", supervised.Note);
         Assert.Equal(node, supervised.NodeId);
         Assert.Equal(StreetCoordinator, supervised.By);
-        Assert.Equal(1, spec.ThenState.Supervisions);
+        Assert.Equal(1, spec.ThenRecord.Supervisions);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public class WithdrawMergeSuperviseTests
             .When(s => CaseDecider.Decide(s, new Supervise("second"), Ctx(Actor.System)));
 
         spec.Then<CaseSupervised>();
-        Assert.Equal(2, spec.ThenState.Supervisions);
+        Assert.Equal(2, spec.ThenRecord.Supervisions);
     }
 
     [Theory]

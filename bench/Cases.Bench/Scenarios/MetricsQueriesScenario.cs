@@ -1,3 +1,4 @@
+using C = Cases.Projections.Cases.CaseRecordSchema;
 using System.Diagnostics;
 using System.Text.Json;
 using Cases.Bench.Infrastructure;
@@ -120,17 +121,16 @@ public sealed class MetricsQueriesScenario : IScenario
 
     private static async Task<List<(string Label, double Ms, string Detail)>> ExplainAsync(string connectionString, CancellationToken ct)
     {
-        var schema = await BenchSql.SchemaOfAsync(connectionString, "mt_doc_case", ct) ?? "cases";
-        const string Active = "(d.data ->> 'status' = 'Open' or d.data ->> 'status' = 'Acknowledged' or d.data ->> 'status' = 'Dispatched')";
+        var schema = await BenchSql.SchemaOfAsync(connectionString, C.Table, ct) ?? "cases";
         var statements = new (string Label, string Sql)[]
         {
             ("month buckets of the district", $"select d.data from {schema}.mt_doc_metricsbucket as d where d.scope = 'node:sc' and d.grain = 'month' and d.category = '*'"),
-            ("backlog open count", $"select count(*) from {schema}.mt_doc_case as d where d.data @> '{{\"microGridPath\":[\"sc\"]}}' and {Active}"),
-            ("backlog overdue count", $"select count(*) from {schema}.mt_doc_case as d where d.data ->> 'pausedAt' is null and ((d.data ->> 'status' = 'Open' and {schema}.mt_immutable_timestamptz(d.data ->> 'acknowledgeBy') < now()) or {schema}.mt_immutable_timestamptz(d.data ->> 'resolveBy') < now()) and d.data @> '{{\"microGridPath\":[\"sc\"]}}' and {Active}"),
+            ("backlog open count", $"select count(*) from {schema}.{C.Table} as d where d.{C.OriginPath} @> array['sc']::text[] and d.{C.Active}"),
+            ("backlog overdue count", $"select count(*) from {schema}.{C.Table} as d where d.{C.OverdueFrom} < now() and d.{C.OriginPath} @> array['sc']::text[] and d.{C.Active}"),
         };
         var result = new List<(string, double, string)>();
-        var active = await BenchSql.ScalarAsync<long>(connectionString, $"select count(*) from {schema}.mt_doc_case as d where {Active}", ct);
-        var all = await BenchSql.ScalarAsync<long>(connectionString, $"select count(*) from {schema}.mt_doc_case", ct);
+        var active = await BenchSql.ScalarAsync<long>(connectionString, $"select count(*) from {schema}.{C.Table} as d where d.{C.Active}", ct);
+        var all = await BenchSql.ScalarAsync<long>(connectionString, $"select count(*) from {schema}.{C.Table}", ct);
         foreach (var (label, sql) in statements)
         {
             try

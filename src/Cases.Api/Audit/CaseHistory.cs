@@ -2,6 +2,7 @@ using Cases.Api.Cases;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
 using Cases.Domain;
+using Cases.Projections.Cases;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -27,9 +28,9 @@ public static class CaseHistoryEndpoints
             return Problems.NotFound($"There is no case '{caseId}'.");
         }
 
-        var state = events.Aggregate((Case?)null, (s, e) => Case.Evolve(s, e.Data))!;
-        var maySee = PersonalData.MaySee(state, actors.Current(http));
-        return Results.Ok(new CaseHistory(caseId, state.CaseNumber, [.. events.Select(e => new HistoryEvent(
+        var record = CaseRecord.FoldAll(events.Select(e => e.Data))!;
+        var maySee = PersonalData.MaySee(record, actors.Current(http));
+        return Results.Ok(new CaseHistory(caseId, record.CaseNumber, [.. events.Select(e => new HistoryEvent(
             e.Sequence,
             e.Version,
             e.EventTypeName,
@@ -72,8 +73,8 @@ public static class CaseHistoryEndpoints
             return Problems.NotFound($"The case did not exist yet at {at:O}; it was raised at {events[0].Timestamp:O}.");
         }
 
-        var state = selected.Aggregate((Case?)null, (s, e) => Case.Evolve(s, e.Data))!;
-        return Results.Ok(CaseView.From(state, actors.Current(http), at ?? (version is null ? clock.GetUtcNow().ToUniversalTime() : selected[^1].Timestamp)));
+        var record = CaseRecord.FoldAll(selected.Select(e => e.Data))!;
+        return Results.Ok(CaseView.From(record, actors.Current(http), at ?? (version is null ? clock.GetUtcNow().ToUniversalTime() : selected[^1].Timestamp)));
     }
 
     private static AppealRaised Masked(AppealRaised raised)

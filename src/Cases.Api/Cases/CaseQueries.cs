@@ -1,6 +1,7 @@
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
 using Cases.Domain;
+using Cases.Projections.Cases;
 using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +20,7 @@ public static class CaseQueries
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, TimeProvider clock, CancellationToken ct) =>
-        await session.LoadAsync<Case>(caseId, ct) is { } found
+        await session.LoadAsync<CaseRecord>(caseId, ct) is { } found
             ? Results.Ok(CaseView.From(found, actors.Current(http), clock.GetUtcNow().ToUniversalTime()))
             : Problems.NotFound($"There is no case '{caseId}'.");
 
@@ -72,7 +73,7 @@ public static class CaseQueries
             return Problems.Invalid("pageSize", $"'pageSize' is between 1 and {MaxPageSize}.");
         }
 
-        IQueryable<Case> query = session.Query<Case>();
+        IQueryable<CaseRecord> query = session.Query<CaseRecord>();
         if (!string.IsNullOrEmpty(nodeId))
         {
             query = query.Where(c => c.NodePath.Contains(nodeId));
@@ -80,7 +81,7 @@ public static class CaseQueries
 
         if (!string.IsNullOrEmpty(originNodeId))
         {
-            query = query.Where(c => c.MicroGridPath.Contains(originNodeId));
+            query = query.Where(c => c.OriginPath.Contains(originNodeId));
         }
 
         if (from is { } start)
@@ -111,9 +112,8 @@ public static class CaseQueries
         var now = clock.GetUtcNow().ToUniversalTime();
         if (overdue == true)
         {
-            query = query.Where(c => c.PausedAt == null && (
-                (c.Status == CaseStatus.Open && c.AcknowledgeBy < now) ||
-                ((c.Status == CaseStatus.Open || c.Status == CaseStatus.Acknowledged || c.Status == CaseStatus.Dispatched) && c.ResolveBy < now)));
+            // The rule lives in Case.OverdueFrom; the read model stores its answer as a column.
+            query = query.Where(c => c.OverdueFrom != null && c.OverdueFrom < now);
         }
 
         var found = await query.OrderByDescending(c => c.RaisedAt).ToPagedListAsync(pageNumber, size, ct);

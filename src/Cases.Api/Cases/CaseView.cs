@@ -1,6 +1,7 @@
 using Cases.Domain;
 using Cases.Domain.Clocks;
 using Cases.Domain.Grid;
+using Cases.Projections.Cases;
 
 namespace Cases.Api.Cases;
 
@@ -62,50 +63,54 @@ public sealed record CaseView(
     IReadOnlyList<ClockWarningView> Warnings,
     ResidentView Resident)
 {
-    public static CaseView From(Case c, Actor viewer, DateTimeOffset now) => new(
-        c.Id,
-        c.CaseNumber,
-        c.Status,
-        c.Channel,
-        c.Category,
-        c.Urgency,
-        c.Title,
-        c.Description,
-        c.MicroGridId,
-        c.CurrentNodeId,
-        c.CurrentLevel,
-        c.NodePath,
-        c.RaisedAt,
-        c.AcknowledgedAt,
-        c.ResolvedAt,
-        c.ClosedAt,
-        c.AcknowledgeBy,
-        c.ResolveBy,
-        c.FeedbackBy,
-        c.Paused,
-        c.PauseReason,
-        c.Escalations,
-        c.Reworks,
-        c.Supervisions,
-        c.Version,
-        [.. c.Dispatches.Select(d => new DispatchView(
-            d.DispatchId, d.DepartmentId, d.FromNodeId, d.Status, d.DispatchedAt, d.AcceptBy, d.AcceptedAt, d.ReturnReason, d.Instructions))],
-        c.Feedback,
-        c.Resolution,
-        c.PendingExtension is { } p ? new PendingExtensionView(p.Days, p.Reason, p.NodeId, p.RequestedAt) : null,
-        c.MergedIntoCaseId,
-        CaseClocks.IsOverdue(c, now),
-        CaseClocks.Running(c, now),
-        [.. c.ClockMarks.Select(m => new ClockWarningView(m.Clock, m.Stage, m.Key, m.Deadline, m.NodeId, m.At))],
-        PersonalData.MaySee(c, viewer)
-            ? new ResidentView(c.Resident.Name, c.Resident.Phone, c.Resident.Address, Masked: false)
-            : PersonalData.Mask(c.Resident));
+    public static CaseView From(CaseRecord r, Actor viewer, DateTimeOffset now)
+    {
+        var c = r.State;
+        return new(
+            r.Id,
+            r.CaseNumber,
+            c.Status,
+            r.Channel,
+            c.Category,
+            c.Urgency,
+            r.Title,
+            r.Description,
+            r.MicroGridId,
+            c.CurrentNodeId,
+            c.CurrentLevel,
+            c.NodePath,
+            c.RaisedAt,
+            r.AcknowledgedAt,
+            r.ResolvedAt,
+            r.ClosedAt,
+            c.AcknowledgeBy,
+            c.ResolveBy,
+            c.FeedbackBy,
+            c.Paused,
+            r.PauseReason,
+            r.Escalations,
+            c.Reworks,
+            r.Supervisions,
+            c.Version,
+            [.. c.Dispatches.Select(d => new DispatchView(
+                d.DispatchId, d.DepartmentId, d.FromNodeId, d.Status, d.DispatchedAt, d.AcceptBy, d.AcceptedAt, d.ReturnReason, d.Instructions))],
+            r.Feedback,
+            r.Resolution,
+            c.PendingExtension is { } p ? new PendingExtensionView(p.Days, p.Reason, p.NodeId, p.RequestedAt) : null,
+            r.MergedIntoCaseId,
+            c.IsOverdue(now),
+            [.. RunningClocks.Of(c).Select(k => new ClockView(k.Clock, k.Key, k.Deadline, c.Paused ? "paused" : k.Deadline <= now ? "expired" : "running", k.Fired))],
+            [.. c.ClockMarks.Select(m => new ClockWarningView(m.Clock, m.Stage, m.Key, m.Deadline, m.NodeId, m.At))],
+            PersonalData.MaySee(r, viewer)
+                ? new ResidentView(r.Resident.Name, r.Resident.Phone, r.Resident.Address, Masked: false)
+                : PersonalData.Mask(r.Resident));
+    }
 }
 
 /// <summary>Who may see a resident's contact: the agent who filed it, the case's handlers, and its departments.</summary>
 public static class PersonalData
 {
-    public static bool MaySee(Case c, Actor viewer)
+    public static bool MaySee(CaseRecord c, Actor viewer)
     {
         if (viewer.Role is "admin" || viewer.Id == c.RaisedById || c.HandlerIds.Contains(viewer.Id))
         {
@@ -138,42 +143,3 @@ public static class PersonalData
         value.Length <= keep ? new string('*', value.Length) : value[..keep] + "***";
 }
 
-/// <summary>The clocks a case has running, for the read side.</summary>
-public static class CaseClocks
-{
-    public static bool IsOverdue(Case c, DateTimeOffset now) =>
-        !c.Paused && ((c.Status == CaseStatus.Open && c.AcknowledgeBy < now) || (c.Status.IsActive() && c.ResolveBy < now));
-
-    public static IReadOnlyList<ClockView> Running(Case c, DateTimeOffset now)
-    {
-        var clocks = new List<ClockView>();
-        if (c.Status == CaseStatus.Open && c.AcknowledgeBy is { } acknowledgeBy)
-        {
-            clocks.Add(View(c, ClockKind.Acknowledge, c.CurrentNodeId, acknowledgeBy, now));
-        }
-
-        foreach (var dispatch in c.Dispatches.Where(d => d.Status == DispatchStatus.Pending))
-        {
-            clocks.Add(View(c, ClockKind.AcceptDispatch, dispatch.DispatchId.ToString(), dispatch.AcceptBy, now));
-        }
-
-        if (c.Status.IsActive() && c.ResolveBy is { } resolveBy)
-        {
-            clocks.Add(View(c, ClockKind.Resolve, "resolve", resolveBy, now));
-        }
-
-        if (c.Status == CaseStatus.Resolved && c.FeedbackBy is { } feedbackBy)
-        {
-            clocks.Add(View(c, ClockKind.FeedbackWindow, "feedback", feedbackBy, now));
-        }
-
-        return clocks;
-    }
-
-    private static ClockView View(Case c, ClockKind clock, string key, DateTimeOffset deadline, DateTimeOffset now) => new(
-        clock,
-        key,
-        deadline,
-        c.Paused ? "paused" : deadline <= now ? "expired" : "running",
-        [.. c.ClockMarks.Where(m => m.Clock == clock && m.Key == key && m.Deadline == deadline).Select(m => m.Stage)]);
-}

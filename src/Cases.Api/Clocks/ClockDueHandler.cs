@@ -12,27 +12,17 @@ namespace Cases.Api.Clocks;
 /// </summary>
 public static class ClockDueHandler
 {
-    public static async Task Handle(ClockDue due, IDocumentSession session, IMessageBus bus, CaseCommands commands, ClockScheduler clocks, ILogger<ClockDue> logger, CancellationToken ct)
+    public static async Task Handle(ClockDue due, IDocumentSession session, IMessageBus bus, CaseWorkflow workflow, ClockScheduler clocks, ILogger<ClockDue> logger, CancellationToken ct)
     {
-        var stream = await session.Events.FetchForWriting<Case>(due.CaseId, ct);
-        if (stream.Aggregate is not { } state)
+        var outcome = await workflow.ExecuteAsync(session, bus, due.CaseId, expectedVersion: null, Actor.System, (state, ctx) => ClockDecider.Decide(state, due, ctx), ct);
+        if (outcome is not { Before: { } before, After: { } after } || after.State.Version == before.State.Version)
         {
+            // Gone, stale, or delivered again after it fired: whoever moved the clock, or the first delivery, planned what follows.
             return;
         }
 
-        var context = await commands.ContextAsync(Actor.System, state.Category, ct);
-        var decision = ClockDecider.Decide(state, due, context);
-        if (decision.Events.Count == 0)
-        {
-            // Stale, or delivered again after it fired: whoever moved the clock, or the first delivery, planned what follows.
-            return;
-        }
-
-        var after = decision.Events.Aggregate(state, (current, e) => Case.Evolve(current, e));
-        await clocks.ScheduleNextAsync(bus, after, due);
-        stream.AppendMany(decision.Events);
-        await clocks.ScheduleAsync(bus, state, after);
-        logger.LogInformation("Clock {Clock} {Stage} fired for case {CaseNumber} at {Node} (deadline {Deadline:O}): {Events}",
-            due.Clock, due.Stage, state.CaseNumber, state.CurrentNodeId, due.Deadline, string.Join(", ", decision.Events.Select(e => e.GetType().Name)));
+        await clocks.ScheduleNextAsync(bus, after.State, due);
+        logger.LogInformation("Clock {Clock} {Stage} fired for case {CaseNumber} at {Node} (deadline {Deadline:O}): version {Before} to {After}",
+            due.Clock, due.Stage, before.CaseNumber, before.CurrentNodeId, due.Deadline, before.State.Version, after.State.Version);
     }
 }

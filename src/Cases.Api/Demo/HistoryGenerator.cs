@@ -34,7 +34,7 @@ public static class HistoryGenerator
             {
                 var at = start + (step * n) + TimeSpan.FromSeconds(random.Next(0, 60));
                 var (id, events) = OneCase(random, tree, policy, microGrids, n, at);
-                session.Events.StartStream<Case>(id, events);
+                session.Events.StartStream<global::Cases.Projections.Cases.CaseRecord>(id, events);
                 ids.Add(id);
             }
 

@@ -1,9 +1,7 @@
 using Cases.Api.Cases;
 using Cases.Domain;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Dispatch;
@@ -24,6 +22,6 @@ public static class AcceptDispatchEndpoint
     [WolverinePost("/api/cases/{caseId}/dispatches/{dispatchId}/accept", OperationId = "acceptDispatch")]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, Guid dispatchId, AcceptDispatchRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new AcceptDispatch(dispatchId), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, Guid dispatchId, AcceptDispatchRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new AcceptDispatch(dispatchId), ctx));
 }

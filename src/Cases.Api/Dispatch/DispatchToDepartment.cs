@@ -2,9 +2,7 @@ using Cases.Api.Cases;
 using Cases.Api.Reference;
 using Cases.Domain;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Dispatch;
@@ -33,19 +31,6 @@ public static class DispatchEndpoint
     [WolverinePost("/api/cases/{caseId}/dispatch", OperationId = "dispatch")]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(
-        Guid caseId, DispatchRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, ReferenceData referenceData, CancellationToken ct)
-    {
-        var routing = (await referenceData.GetAsync(ct)).Routing;
-        return await commands.RunAsync(
-            http,
-            session,
-            bus,
-            caseId,
-            body.ExpectedVersion,
-            (state, ctx) => (body.DepartmentId ?? routing.SuggestDepartment(state.Category)) is { } departmentId
-                ? CaseDecider.Decide(state, new DispatchToDepartment(Guid.CreateVersion7(ctx.Now), departmentId, body.Instructions), ctx)
-                : Decision.Invalid("departmentId", $"No department was named, and the routing rules suggest none for category '{state.Category}'."),
-            ct);
-    }
+    public static Task<IResult> Post(Guid caseId, DispatchRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new DispatchToDepartment(Guid.CreateVersion7(ctx.Now), body.DepartmentId, body.Instructions), ctx));
 }

@@ -1,9 +1,7 @@
 using Cases.Api.Cases;
 using Cases.Domain;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Dispatch;
@@ -24,6 +22,6 @@ public static class ReturnDispatchEndpoint
     [WolverinePost("/api/cases/{caseId}/dispatches/{dispatchId}/return", OperationId = "returnDispatch")]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, Guid dispatchId, ReturnDispatchRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new ReturnDispatch(dispatchId, body.Reason!), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, Guid dispatchId, ReturnDispatchRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new ReturnDispatch(dispatchId, body.Reason!), ctx));
 }

@@ -35,14 +35,17 @@ public static class ServiceRegistration
         services.AddSingleton<IActorAccessor, HeaderActorAccessor>();
         services.AddSingleton<ReferenceData>();
         services.AddHostedService<ReferenceDataWarmup>();
-        services.AddSingleton<CaseCommands>();
+        services.AddSingleton<DecisionContextFactory>();
+        services.AddSingleton<CaseWorkflow>();
         services.AddSingleton<CaseNumbers>();
+        services.AddSingleton<Boards.BoardQueries>();
         services.AddSingleton<Clocks.ClockScheduler>();
         services.AddSingleton<Metrics.ProjectionStatus>();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddValidatorsFromAssemblyContaining<FileAppealValidator>(ServiceLifetime.Singleton);
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<IdempotentRetryHandler>();
         services.AddExceptionHandler<CasesExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.AddOpenApi(openApi => OpenApiSetup.Configure(openApi));
@@ -67,9 +70,6 @@ public static class ServiceRegistration
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(options.AsyncDaemon ? JasperFx.Events.Daemon.DaemonMode.HotCold : JasperFx.Events.Daemon.DaemonMode.Disabled)
             .IntegrateWithWolverine();
-
-        // Hosted services start in registration order: this one needs the tables Marten's start-up creates.
-        services.AddHostedService<Database.CaseIndexes>();
 
         builder.Host.UseWolverine(wolverine =>
         {

@@ -5,6 +5,7 @@ using Cases.Api.Clocks;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Reference;
+using Cases.Projections.Cases;
 using Cases.Domain;
 using Cases.Domain.Grid;
 using FluentValidation;
@@ -48,8 +49,8 @@ public sealed class FileAppealValidator : AbstractValidator<FileAppealRequest>
         RuleFor(x => x.Description).NotEmpty().MaximumLength(4000);
         RuleFor(x => x.Category).NotEmpty().MustAsync(async (code, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(code!))
             .WithMessage(x => $"There is no category '{x.Category}'.");
-        RuleFor(x => x.MicroGridId).NotEmpty().MustAsync(async (id, ct) => (await referenceData.GetAsync(ct)).Tree.Find(id)?.Level == GridLevel.MicroGrid)
-            .WithMessage(x => $"'{x.MicroGridId}' is not a micro-grid.");
+        // Whether it names a micro-grid is the decider's to say: it routes the case from that node.
+        RuleFor(x => x.MicroGridId).NotEmpty().MaximumLength(100);
         RuleFor(x => x.Resident).NotNull().WithMessage("The resident's contact is required.");
         When(x => x.Resident is not null, () =>
         {
@@ -65,6 +66,8 @@ public static class FileAppealEndpoint
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    public const int MaxKeyLength = 200;
+
     /// <summary>Files one appeal. The 201 is sent only once the case is committed to the store.</summary>
     [WolverinePost("/api/appeals", OperationId = "fileAppeal")]
     [Tags("Intake")]
@@ -74,31 +77,26 @@ public static class FileAppealEndpoint
         FileAppealRequest body,
         HttpContext http,
         IDocumentSession session,
-        IDocumentStore store,
         IMessageBus bus,
-        CaseCommands commands,
+        DecisionContextFactory contexts,
         ClockScheduler clocks,
-        ReferenceData referenceData,
         CaseNumbers numbers,
         IActorAccessor actors,
         CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[IdempotencyHeader].ToString();
-        var hash = key.Length > 0 ? Hash(body) : null;
-        if (key.Length > 200)
+        if (key.Length > MaxKeyLength)
         {
-            return Problems.Invalid(IdempotencyHeader, "An Idempotency-Key is at most 200 characters.");
+            return Problems.Invalid(IdempotencyHeader, $"An Idempotency-Key is at most {MaxKeyLength} characters.");
         }
 
+        var hash = key.Length > 0 ? Hash(body) : null;
         if (hash is not null && await session.LoadAsync<IdempotencyRecord>(key, cancellationToken) is { } earlier)
         {
-            return Replay(earlier, hash, await session.LoadAsync<Case>(earlier.CaseId, cancellationToken));
+            return Replay(earlier, hash, await session.LoadAsync<CaseRecord>(earlier.CaseId, cancellationToken));
         }
 
-        var actor = actors.Current(http);
-        var context = await commands.ContextAsync(actor, body.Category!, cancellationToken);
-        var urgency = Enum.Parse<Urgency>(body.Urgency!, ignoreCase: true);
-        var routing = (await referenceData.GetAsync(cancellationToken)).Routing;
+        var context = await contexts.CreateAsync(actors.Current(http), body.Category!, cancellationToken);
         var caseId = Guid.CreateVersion7(context.Now);
         var caseNumber = await numbers.NextAsync(context.Now, cancellationToken);
         var resident = body.Resident!;
@@ -108,54 +106,38 @@ public static class FileAppealEndpoint
                 caseNumber,
                 body.Channel == "walk-in" ? Channel.WalkIn : Enum.Parse<Channel>(body.Channel!, ignoreCase: true),
                 body.Category!,
-                urgency,
+                Enum.Parse<Urgency>(body.Urgency!, ignoreCase: true),
                 body.Title!.Trim(),
                 body.Description!.Trim(),
                 body.MicroGridId!,
-                new Resident(resident.Name!.Trim(), resident.Phone!.Trim(), resident.Address?.Trim()),
-                routing.StartFor(body.Category!, urgency)),
+                new Resident(resident.Name!.Trim(), resident.Phone!.Trim(), resident.Address?.Trim())),
             context);
         if (decision.Refusal is { } refusal)
         {
             return Problems.From(refusal);
         }
 
+        // Appended here, committed once by Wolverine's transactional middleware: events, read model, timers and the
+        // idempotency record together. A retry that races this one and loses is answered by IdempotentRetryHandler.
         var raised = (AppealRaised)decision.Events[0];
-        session.Events.StartStream<Case>(caseId, decision.Events);
+        session.Events.StartStream<CaseRecord>(caseId, decision.Events);
         await clocks.ScheduleAsync(bus, null, decision.Events.Aggregate((Case?)null, (c, e) => Case.Evolve(c, e))!);
         if (hash is not null)
         {
             session.Insert(new IdempotencyRecord(key, hash, caseId, caseNumber, raised.Node.Id));
-        }
-
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception e) when (hash is not null && CasesExceptionHandlerExtensions.IsDuplicate(e))
-        {
-            // A retry with the same key raced this one and won: answer exactly as it did. The failed unit of
-            // work is dropped so that Wolverine's transaction middleware does not try to commit it again.
-            session.EjectAllPendingChanges();
-            await using var query = store.QuerySession();
-            if (await query.LoadAsync<IdempotencyRecord>(key, cancellationToken) is { } winner)
-            {
-                return Replay(winner, hash, await query.LoadAsync<Case>(winner.CaseId, cancellationToken));
-            }
-
-            throw;
+            http.Items[IdempotentRetryHandler.ItemKey] = (key, hash);
         }
 
         return Results.Created($"/api/cases/{caseId}", new AppealFiled(caseId, caseNumber, CaseStatus.Open, raised.Node.Id));
     }
 
     /// <summary>A retry gets the case it filed, as it is now.</summary>
-    private static IResult Replay(IdempotencyRecord earlier, string hash, Case? now) =>
+    public static IResult Replay(IdempotencyRecord earlier, string hash, CaseRecord? now) =>
         earlier.RequestHash == hash
             ? Results.Created($"/api/cases/{earlier.CaseId}", new AppealFiled(
                 earlier.CaseId, earlier.CaseNumber, now?.Status ?? CaseStatus.Open, now?.CurrentNodeId ?? earlier.CurrentNodeId))
             : Problems.Conflict($"The Idempotency-Key was already used for a different appeal (case {earlier.CaseNumber}). Use a new key for a new appeal.");
 
-    private static string Hash(FileAppealRequest body) =>
+    public static string Hash(FileAppealRequest body) =>
         Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(body)));
 }

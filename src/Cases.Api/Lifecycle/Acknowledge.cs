@@ -1,9 +1,7 @@
 using Cases.Api.Cases;
 using Cases.Domain;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Lifecycle;
@@ -21,6 +19,6 @@ public static class AcknowledgeEndpoint
     [WolverinePost("/api/cases/{caseId}/acknowledge", OperationId = "acknowledge")]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, AcknowledgeRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new Acknowledge(body.Note), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, AcknowledgeRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new Acknowledge(body.Note), ctx));
 }

@@ -1,9 +1,7 @@
 using Cases.Api.Cases;
 using Cases.Domain;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Lifecycle;
@@ -24,6 +22,6 @@ public static class CloseEndpoint
     [WolverinePost("/api/cases/{caseId}/close", OperationId = "close")]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, CloseRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new Close(body.Note), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, CloseRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new Close(body.Note), ctx));
 }

@@ -1,9 +1,7 @@
 using Cases.Api.Cases;
 using Cases.Domain;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Lifecycle;
@@ -25,8 +23,8 @@ public static class RequestExtensionEndpoint
     [WolverinePost("/api/cases/{caseId}/extension", OperationId = "requestExtension")]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, RequestExtensionRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new RequestExtension(body.Days!.Value, body.Reason!), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, RequestExtensionRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new RequestExtension(body.Days!.Value, body.Reason!), ctx));
 }
 
 /// <summary>One level up grants or refuses the pending extension; a grant moves resolveBy.</summary>
@@ -45,6 +43,6 @@ public static class DecideExtensionEndpoint
     [WolverinePost("/api/cases/{caseId}/extension/decision", OperationId = "decideExtension")]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, DecideExtensionRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new DecideExtension(body.Granted!.Value), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, DecideExtensionRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new DecideExtension(body.Granted!.Value), ctx));
 }

@@ -1,9 +1,7 @@
 using Cases.Api.Cases;
 using Cases.Domain;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Lifecycle;
@@ -26,6 +24,6 @@ public static class FeedbackEndpoint
     [WolverinePost("/api/cases/{caseId}/feedback", OperationId = "feedback")]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, FeedbackRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new GiveFeedback(body.Satisfied!.Value, body.Score!.Value, body.Comment), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, FeedbackRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new GiveFeedback(body.Satisfied!.Value, body.Score!.Value, body.Comment), ctx));
 }

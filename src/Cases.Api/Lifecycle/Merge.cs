@@ -1,9 +1,7 @@
 using Cases.Api.Cases;
 using Cases.Domain;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Lifecycle;
@@ -21,9 +19,9 @@ public static class MergeEndpoint
     [WolverinePost("/api/cases/{caseId}/merge", OperationId = "merge")]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(Guid caseId, MergeRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct)
+    public static async Task<IResult> Post(Guid caseId, MergeRequest body, CaseCommand command)
     {
-        var target = await session.LoadAsync<Case>(body.IntoCaseId!.Value, ct);
-        return await commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new Merge(body.IntoCaseId!.Value), target, ctx), ct);
+        var target = await command.LoadOtherAsync(body.IntoCaseId!.Value);
+        return await command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new Merge(body.IntoCaseId!.Value), target, ctx));
     }
 }

@@ -1,9 +1,7 @@
 using Cases.Api.Cases;
 using Cases.Domain;
 using FluentValidation;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace Cases.Api.Lifecycle;
@@ -24,8 +22,8 @@ public static class PauseEndpoint
     [WolverinePost("/api/cases/{caseId}/pause", OperationId = "pause")]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, PauseRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new Pause(body.Reason!), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, PauseRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new Pause(body.Reason!), ctx));
 }
 
 /// <summary>Restart the clocks; every running deadline moves by the paused time.</summary>
@@ -44,6 +42,6 @@ public static class ResumeEndpoint
     [WolverinePost("/api/cases/{caseId}/resume", OperationId = "resume")]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static Task<IResult> Post(Guid caseId, ResumeRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
-        commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new Resume(), ctx), ct);
+    public static Task<IResult> Post(Guid caseId, ResumeRequest body, CaseCommand command) =>
+        command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new Resume(), ctx));
 }

@@ -5,6 +5,7 @@ using Cases.Domain;
 using Cases.Projections.Metrics;
 using Marten;
 using Npgsql;
+using C = Cases.Projections.Cases.CaseRecordSchema;
 
 namespace Cases.Api.Metrics;
 
@@ -104,44 +105,44 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
             : session.Query<MetricsBucket>().Where(b => scopes.Contains(b.Scope));
 
     /// <summary>
-    /// Open and overdue now, among the cases the figures cover: one pass over plain columns of the case
-    /// documents (status, deadlines, raise time), with the node and department filters on GIN indexes.
+    /// Open and overdue now, among the cases the figures cover: one pass over the case read model's columns
+    /// (active, overdue-from, raise time), with the origin and department filters on their GIN indexes.
     /// </summary>
     public async Task<Backlog> BacklogAsync(NpgsqlDataSource dataSource, string schema, string? rootId, DateTimeOffset now, CancellationToken ct)
     {
         var sql = new System.Text.StringBuilder($"""
-            select count(*), count(*) filter (where paused_at is null and ((status = 'Open' and acknowledge_by < @now) or resolve_by < @now))
-            from {schema}.mt_doc_case
-            where status in ('Open', 'Acknowledged', 'Dispatched')
+            select count(*), count(*) filter (where {C.OverdueFrom} < @now)
+            from {schema}.{C.Table}
+            where {C.Active}
             """);
         await using var command = dataSource.CreateCommand();
         command.Parameters.AddWithValue("now", now);
         if (DepartmentId is { } department)
         {
-            sql.Append(" and data -> 'departmentIds' ? @department");
-            command.Parameters.AddWithValue("department", department);
+            sql.Append($" and {C.DepartmentIds} @> array[@department]::text[]");
+            command.Parameters.AddWithValue("department", NpgsqlTypes.NpgsqlDbType.Text, department);
         }
         else if (NodeId is { } node && node != rootId)
         {
-            sql.Append(" and data -> 'microGridPath' ? @node");
-            command.Parameters.AddWithValue("node", node);
+            sql.Append($" and {C.OriginPath} @> array[@node]::text[]");
+            command.Parameters.AddWithValue("node", NpgsqlTypes.NpgsqlDbType.Text, node);
         }
 
         if (Category is { } category)
         {
-            sql.Append(" and category = @category");
+            sql.Append($" and {C.Category} = @category");
             command.Parameters.AddWithValue("category", category);
         }
 
         if (FromDay is { } fromDay)
         {
-            sql.Append(" and raised_at >= @from");
+            sql.Append($" and {C.RaisedAt} >= @from");
             command.Parameters.AddWithValue("from", Start(fromDay));
         }
 
         if (ToDay is { } toDay)
         {
-            sql.Append(" and raised_at < @to");
+            sql.Append($" and {C.RaisedAt} < @to");
             command.Parameters.AddWithValue("to", Start(toDay));
         }
 

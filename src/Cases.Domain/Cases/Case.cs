@@ -21,13 +21,12 @@ public sealed record Dispatch(
     public DateTimeOffset? AcceptFrom { get; init; }
 }
 
-public sealed record Feedback(bool Satisfied, int Score, string? Comment);
-
 public sealed record PendingExtension(int Days, string Reason, string NodeId, DateTimeOffset RequestedAt);
 
 /// <summary>
-/// The state of one appeal, folded from its events. Immutable: <see cref="Evolve"/> returns a new value,
-/// so a state fetched from the store is never changed under the store's feet.
+/// The decision state of one appeal, folded from its events: what the decisions and the clocks consult, and
+/// nothing more. What people read (the resident, the texts, who handled it) is the read model's, in
+/// Cases.Projections. Immutable: <see cref="Evolve"/> returns a new value.
 /// </summary>
 public sealed record Case
 {
@@ -40,39 +39,18 @@ public sealed record Case
 
     public CaseStatus Status { get; init; }
 
-    public Channel Channel { get; init; }
-
     public string Category { get; init; } = "";
 
     public Urgency Urgency { get; init; }
-
-    public string Title { get; init; } = "";
-
-    public string Description { get; init; } = "";
-
-    public string MicroGridId { get; init; } = "";
-
-    public Resident Resident { get; init; } = new("", "", null);
 
     public string CurrentNodeId { get; init; } = "";
 
     public GridLevel CurrentLevel { get; init; }
 
-    /// <summary>District-first ids down to the micro-grid where the appeal arose, as routed at intake.</summary>
-    public IReadOnlyList<string> MicroGridPath { get; init; } = [];
-
     /// <summary>District-first ids of the current node's ancestors and itself, copied when routed.</summary>
     public IReadOnlyList<string> NodePath { get; init; } = [];
 
     public DateTimeOffset RaisedAt { get; init; }
-
-    public DateTimeOffset? AcknowledgedAt { get; init; }
-
-    public DateTimeOffset? FirstAcknowledgedAt { get; init; }
-
-    public DateTimeOffset? ResolvedAt { get; init; }
-
-    public DateTimeOffset? ClosedAt { get; init; }
 
     public DateTimeOffset? AcknowledgeBy { get; init; }
 
@@ -91,45 +69,35 @@ public sealed record Case
 
     public DateTimeOffset? PausedAt { get; init; }
 
-    public string? PauseReason { get; init; }
-
     public bool Paused => PausedAt is not null;
 
-    public int Escalations { get; init; }
-
     public int Reworks { get; init; }
-
-    public int Supervisions { get; init; }
-
-    public int ExtensionsGranted { get; init; }
 
     public PendingExtension? PendingExtension { get; init; }
 
     public IReadOnlyList<Dispatch> Dispatches { get; init; } = [];
 
-    /// <summary>Every department the case was ever dispatched to, for the department filters.</summary>
-    public IReadOnlyList<string> DepartmentIds { get; init; } = [];
-
-    public Feedback? Feedback { get; init; }
-
-    public string? Resolution { get; init; }
-
     public string? ResolvedAtNodeId { get; init; }
 
     public string? ResolvedByDepartmentId { get; init; }
 
-    /// <summary>Who filed the appeal: they may see the resident's contact.</summary>
-    public string RaisedById { get; init; } = "";
+    /// <summary>
+    /// Since when the case is overdue (超期) if nobody acts: the earliest running acknowledge or resolve deadline,
+    /// or null while paused or no longer active. The one definition of "overdue"; the read model stores it as a
+    /// column, so lists, boards and the backlog compare it with the time and never restate the rule.
+    /// </summary>
+    public DateTimeOffset? OverdueFrom()
+    {
+        if (Paused || !Status.IsActive())
+        {
+            return null;
+        }
 
-    /// <summary>Every actor who handled the case: they may see the resident's contact.</summary>
-    public IReadOnlyList<string> HandlerIds { get; init; } = [];
+        var acknowledge = Status == CaseStatus.Open ? AcknowledgeBy : null;
+        return acknowledge is { } a && (ResolveBy is not { } r || a < r) ? a : ResolveBy;
+    }
 
-    /// <summary>True once the case went above grid level or to a department: it was not settled in the grid.</summary>
-    public bool LeftGrid { get; init; }
-
-    public Guid? MergedIntoCaseId { get; init; }
-
-    public DateTimeOffset LastEventAt { get; init; }
+    public bool IsOverdue(DateTimeOffset now) => OverdueFrom() < now;
 
     public Dispatch? FindDispatch(Guid dispatchId) => Dispatches.FirstOrDefault(d => d.DispatchId == dispatchId);
 
@@ -143,40 +111,27 @@ public sealed record Case
         var next = @event switch
         {
             AppealRaised e => current.Raised(e),
-            CaseAcknowledged e => current with
-            {
-                Status = CaseStatus.Acknowledged,
-                AcknowledgedAt = e.At,
-                FirstAcknowledgedAt = current.FirstAcknowledgedAt ?? e.At,
-                AcknowledgeBy = null,
-            },
+            CaseAcknowledged => current with { Status = CaseStatus.Acknowledged, AcknowledgeBy = null },
             CaseEscalated e => current with
             {
                 Status = CaseStatus.Open,
                 CurrentNodeId = e.To.Id,
                 CurrentLevel = e.To.Level,
                 NodePath = [.. e.NodePath],
-                AcknowledgedAt = null,
                 AcknowledgeBy = e.AcknowledgeBy,
                 AcknowledgeFrom = e.At,
-                Escalations = current.Escalations + 1,
-                LeftGrid = current.LeftGrid || e.To.Level < GridLevel.Grid,
             },
             CaseDispatched e => current with
             {
                 Status = CaseStatus.Dispatched,
                 Dispatches = [.. current.Dispatches, new Dispatch(
                     e.DispatchId, e.DepartmentId, e.FromNodeId, e.Instructions, DispatchStatus.Pending, e.At, e.AcceptBy, null, null)],
-                DepartmentIds = current.DepartmentIds.Contains(e.DepartmentId) ? current.DepartmentIds : [.. current.DepartmentIds, e.DepartmentId],
-                LeftGrid = true,
             },
             DispatchAccepted e => current.WithDispatch(e.DispatchId, d => d with { Status = DispatchStatus.Accepted, AcceptedAt = e.At }),
             DispatchReturned e => current.Returned(e),
             CaseResolved e => current with
             {
                 Status = CaseStatus.Resolved,
-                ResolvedAt = e.At,
-                Resolution = e.Resolution,
                 ResolvedAtNodeId = e.NodeId,
                 ResolvedByDepartmentId = e.DepartmentId,
                 FeedbackBy = e.FeedbackBy,
@@ -184,35 +139,17 @@ public sealed record Case
                 PendingExtension = null,
                 Dispatches = [.. current.Dispatches.Select(d => d.IsOutstanding ? d with { Status = DispatchStatus.Completed } : d)],
             },
-            FeedbackReceived e => current with { Feedback = new Feedback(e.Satisfied, e.Score, e.Comment) },
             CaseReopened e => current.Reopened(e),
-            CaseClosed e => current with { Status = CaseStatus.Closed, ClosedAt = e.At, FeedbackBy = null },
-            CaseWithdrawn e => current.Ended() with { Status = CaseStatus.Withdrawn, ClosedAt = e.At },
-            CaseMerged e => current.Ended() with { Status = CaseStatus.Merged, ClosedAt = e.At, MergedIntoCaseId = e.IntoCaseId },
-            CasePaused e => current with { PausedAt = e.At, PauseReason = e.Reason },
-            CaseResumed e => current.Resumed(e.PausedFor),
+            CaseClosed => current with { Status = CaseStatus.Closed, FeedbackBy = null },
+            CaseWithdrawn => current.Ended() with { Status = CaseStatus.Withdrawn },
+            CaseMerged => current.Ended() with { Status = CaseStatus.Merged },
+            CasePaused e => current with { PausedAt = e.At },
+            CaseResumed e => current.Resumed(e),
             ExtensionRequested e => current with { PendingExtension = new PendingExtension(e.Days, e.Reason, e.NodeId, e.At) },
-            ExtensionDecided e => current with
-            {
-                PendingExtension = null,
-                ResolveBy = e.ResolveBy,
-                ExtensionsGranted = current.ExtensionsGranted + (e.Granted ? 1 : 0),
-            },
-            CaseSupervised => current with { Supervisions = current.Supervisions + 1 },
+            ExtensionDecided e => current with { PendingExtension = null, ResolveBy = e.ResolveBy },
             ClockElapsed e => current with { ClockMarks = [.. current.ClockMarks, new ClockMark(e.Clock, e.Stage, e.Key, e.Deadline, e.NodeId, e.At)] },
             _ => current,
         };
-
-        if (@event is ICaseEvent caseEvent)
-        {
-            next = next with
-            {
-                LastEventAt = caseEvent.At,
-                HandlerIds = caseEvent.By.Id == Actor.System.Id || next.HandlerIds.Contains(caseEvent.By.Id)
-                    ? next.HandlerIds
-                    : [.. next.HandlerIds, caseEvent.By.Id],
-            };
-        }
 
         return next with { Version = current.Version + 1 };
     }
@@ -222,24 +159,16 @@ public sealed record Case
         Id = e.CaseId,
         CaseNumber = e.CaseNumber,
         Status = CaseStatus.Open,
-        Channel = e.Channel,
         Category = e.Category,
         Urgency = e.Urgency,
-        Title = e.Title,
-        Description = e.Description,
-        MicroGridId = e.MicroGridId,
-        Resident = e.Resident,
         CurrentNodeId = e.Node.Id,
         CurrentLevel = e.Node.Level,
         NodePath = [.. e.NodePath],
-        MicroGridPath = [.. e.MicroGridPath ?? e.NodePath],
         RaisedAt = e.At,
         AcknowledgeBy = e.AcknowledgeBy,
         ResolveBy = e.ResolveBy,
         AcknowledgeFrom = e.At,
         ResolveFrom = e.At,
-        RaisedById = e.By.Id,
-        LeftGrid = e.Node.Level < GridLevel.Grid,
     };
 
     /// <summary>
@@ -247,7 +176,7 @@ public sealed record Case
     /// </summary>
     private Case Reopened(CaseReopened e)
     {
-        var reopened = this with { Reworks = e.Reworks, ResolvedAt = null, FeedbackBy = null, ResolveBy = e.ResolveBy, ResolveFrom = e.At, AcknowledgedAt = e.At };
+        var reopened = this with { Reworks = e.Reworks, FeedbackBy = null, ResolveBy = e.ResolveBy, ResolveFrom = e.At };
         var dispatch = e.DepartmentId is null
             ? null
             : Dispatches.LastOrDefault(d => d.DepartmentId == e.DepartmentId && d.Status == DispatchStatus.Completed);
@@ -262,7 +191,6 @@ public sealed record Case
         AcknowledgeBy = null,
         PendingExtension = null,
         PausedAt = null,
-        PauseReason = null,
         Dispatches = [.. Dispatches.Select(d => d.IsOutstanding ? d with { Status = DispatchStatus.Cancelled } : d)],
     };
 
@@ -279,19 +207,18 @@ public sealed record Case
             : next with { Status = CaseStatus.Acknowledged, CurrentNodeId = e.ToNodeId };
     }
 
-    private Case Resumed(TimeSpan pausedFor) => this with
+    private Case Resumed(CaseResumed e) => this with
     {
         // The stages that already fired for a running clock move with its deadline, so they do not fire again.
-        ClockMarks = [.. ClockMarks.Select(m => IsRunning(m) ? m with { Deadline = m.Deadline + pausedFor } : m)],
+        ClockMarks = [.. ClockMarks.Select(m => IsRunning(m) ? m with { Deadline = e.Shift(m.Deadline) } : m)],
         PausedAt = null,
-        PauseReason = null,
-        AcknowledgeBy = AcknowledgeBy + pausedFor,
-        ResolveBy = ResolveBy + pausedFor,
-        AcknowledgeFrom = AcknowledgeFrom + pausedFor,
-        ResolveFrom = ResolveFrom + pausedFor,
-        FeedbackBy = FeedbackBy + pausedFor,
+        AcknowledgeBy = e.Shift(AcknowledgeBy),
+        ResolveBy = e.Shift(ResolveBy),
+        AcknowledgeFrom = e.Shift(AcknowledgeFrom),
+        ResolveFrom = e.Shift(ResolveFrom),
+        FeedbackBy = e.Shift(FeedbackBy),
         Dispatches = [.. Dispatches.Select(d => d.Status == DispatchStatus.Pending
-            ? d with { AcceptBy = d.AcceptBy + pausedFor, AcceptFrom = (d.AcceptFrom ?? d.DispatchedAt) + pausedFor }
+            ? d with { AcceptBy = e.Shift(d.AcceptBy), AcceptFrom = e.Shift(d.AcceptFrom ?? d.DispatchedAt) }
             : d)],
     };
 

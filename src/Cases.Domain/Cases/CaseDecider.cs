@@ -20,7 +20,7 @@ public static class CaseDecider
         }
 
         // A routing rule may start the case higher: an urgent hazard goes straight to the street.
-        var start = cmd.StartAt is { } level ? ctx.Tree.AncestorAt(microGrid.Id, level) ?? microGrid : microGrid;
+        var start = (cmd.StartAt ?? ctx.Routing.StartFor(cmd.Category, cmd.Urgency)) is { } level ? ctx.Tree.AncestorAt(microGrid.Id, level) ?? microGrid : microGrid;
         var path = ctx.Tree.Path(start.Id);
         return Decision.Accept(new AppealRaised(
             cmd.CaseId,
@@ -109,14 +109,19 @@ public static class CaseDecider
             return Decision.Conflict("Only a node at grid level or above can dispatch to a department; escalate the case to its grid first.");
         }
 
-        if (state.Dispatches.Any(d => d.DepartmentId == cmd.DepartmentId && d.IsOutstanding))
+        if ((cmd.DepartmentId ?? ctx.Routing.SuggestDepartment(state.Category)) is not { } departmentId)
         {
-            return Decision.Conflict($"Department '{cmd.DepartmentId}' already has an outstanding dispatch for this case.");
+            return Decision.Invalid("departmentId", $"No department was named, and the routing rules suggest none for category '{state.Category}'.");
+        }
+
+        if (state.Dispatches.Any(d => d.DepartmentId == departmentId && d.IsOutstanding))
+        {
+            return Decision.Conflict($"Department '{departmentId}' already has an outstanding dispatch for this case.");
         }
 
         return Decision.Accept(new CaseDispatched(
             cmd.DispatchId,
-            cmd.DepartmentId,
+            departmentId,
             state.CurrentNodeId,
             cmd.Instructions,
             ctx.Policy.AcceptBy(ctx.Limits, state.Urgency, ctx.Now),
@@ -225,11 +230,6 @@ public static class CaseDecider
             return Decision.Conflict($"Feedback is taken only on a resolved case; this one is {Wire(state.Status)}.");
         }
 
-        if (cmd.Score is < 1 or > 5)
-        {
-            return Decision.Invalid("score", "The score must be between 1 and 5.");
-        }
-
         var feedback = new FeedbackReceived(cmd.Satisfied, cmd.Score, cmd.Comment, ctx.Actor, ctx.Now);
         return cmd.Satisfied
             ? Decision.Accept(feedback, new CaseClosed(CloseReason.Satisfied, cmd.Comment, ctx.Actor, ctx.Now))
@@ -306,11 +306,6 @@ public static class CaseDecider
         if (state.Status is not (CaseStatus.Acknowledged or CaseStatus.Dispatched))
         {
             return Decision.Conflict($"An extension can be asked for only on a case being handled; this one is {Wire(state.Status)}.");
-        }
-
-        if (cmd.Days is < 1 or > MaxExtensionDays)
-        {
-            return Decision.Invalid("days", $"An extension is between 1 and {MaxExtensionDays} working days.");
         }
 
         return state.PendingExtension is not null

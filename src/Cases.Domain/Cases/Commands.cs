@@ -1,13 +1,17 @@
 using Cases.Domain.Grid;
+using Cases.Domain.Routing;
 using Cases.Domain.Sla;
 
 namespace Cases.Domain;
 
 /// <summary>Everything a decision may consult besides the case itself. Plain values: no I/O.</summary>
-public sealed record DecisionContext(Actor Actor, DateTimeOffset Now, GridTree Tree, SlaPolicy Policy, CategoryLimits Limits)
+public sealed record DecisionContext(Actor Actor, DateTimeOffset Now, GridTree Tree, SlaPolicy Policy, CategoryLimits Limits, RoutingRules? Routing = null)
 {
     /// <summary>The decision's clock, always in UTC: every time the events record is UTC, as the store keeps it.</summary>
     public DateTimeOffset Now { get; init; } = Now.ToUniversalTime();
+
+    /// <summary>Where appeals start and which department a dispatch goes to when none is named.</summary>
+    public RoutingRules Routing { get; init; } = Routing ?? RoutingRules.None;
 }
 
 public sealed record RaiseAppeal(
@@ -21,12 +25,14 @@ public sealed record RaiseAppeal(
     string MicroGridId,
     Resident Resident,
     GridLevel? StartAt = null);
+// StartAt overrides the routing rules (tests use it); without it the context's rules decide.
 
 public sealed record Acknowledge(string? Note);
 
 public sealed record Escalate(string Reason, EscalationReason Kind = EscalationReason.Manual);
 
-public sealed record DispatchToDepartment(Guid DispatchId, string DepartmentId, string? Instructions);
+/// <summary>派单. Without a department, the routing rules' suggestion for the case's category is used.</summary>
+public sealed record DispatchToDepartment(Guid DispatchId, string? DepartmentId, string? Instructions);
 
 public sealed record AcceptDispatch(Guid DispatchId);
 

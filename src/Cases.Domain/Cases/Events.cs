@@ -32,7 +32,15 @@ public sealed record AppealRaised(
     DateTimeOffset At) : ICaseEvent
 {
     /// <summary>District-first ids down to the micro-grid where it happened: where the metrics count it.</summary>
+    /// <remarks>Older events lack it; <see cref="OriginPath"/> is what readers use.</remarks>
     public IReadOnlyList<string>? MicroGridPath { get; init; }
+
+    /// <summary>
+    /// Where the appeal arose, district first. Events written before <see cref="MicroGridPath"/> existed started
+    /// every case at its micro-grid, so their <see cref="NodePath"/> is that path.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> OriginPath => MicroGridPath ?? NodePath;
 }
 
 /// <summary>签收: the handler at the node takes the case. The first response.</summary>
@@ -88,7 +96,13 @@ public sealed record CaseMerged(Guid IntoCaseId, Actor By, DateTimeOffset At) : 
 public sealed record CasePaused(string Reason, Actor By, DateTimeOffset At) : ICaseEvent;
 
 /// <summary>The clocks restart; every running deadline moves by the paused time.</summary>
-public sealed record CaseResumed(TimeSpan PausedFor, Actor By, DateTimeOffset At) : ICaseEvent;
+public sealed record CaseResumed(TimeSpan PausedFor, Actor By, DateTimeOffset At) : ICaseEvent
+{
+    /// <summary>A deadline that was running during the pause, as it stands after it. The one rule for shifting.</summary>
+    public DateTimeOffset? Shift(DateTimeOffset? deadline) => deadline + PausedFor;
+
+    public DateTimeOffset Shift(DateTimeOffset deadline) => deadline + PausedFor;
+}
 
 /// <summary>延期 asked for; decided one level up.</summary>
 public sealed record ExtensionRequested(int Days, string Reason, string NodeId, Actor By, DateTimeOffset At) : ICaseEvent;

@@ -4,6 +4,8 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
 
+using Cases.Projections.Cases;
+
 namespace Cases.Projections.Feed;
 
 /// <summary>One dispatch as its department's feed shows it. <see cref="Cursor"/> is the event's global sequence.</summary>
@@ -39,8 +41,8 @@ public sealed class DispatchFeedProjection : IProjection
             return;
         }
 
-        var cases = (await operations.LoadManyAsync<Case>(cancellation, dispatches.Select(e => e.StreamId).Distinct().ToArray())).ToDictionary(c => c.Id);
-        var nodeIds = dispatches.SelectMany(e => cases.TryGetValue(e.StreamId, out var c) ? c.NodePath.Append(((CaseDispatched)e.Data).FromNodeId) : [])
+        var cases = (await operations.LoadManyAsync<CaseRecord>(cancellation, dispatches.Select(e => e.StreamId).Distinct().ToArray())).ToDictionary(c => c.Id);
+        var nodeIds = dispatches.SelectMany(e => cases.TryGetValue(e.StreamId, out var c) ? c.State.NodePath.Append(((CaseDispatched)e.Data).FromNodeId) : [])
             .Distinct(StringComparer.Ordinal).ToArray();
         var nodes = (await operations.LoadManyAsync<GridNode>(cancellation, nodeIds)).ToDictionary(n => n.Id, StringComparer.Ordinal);
         foreach (var e in dispatches)
@@ -64,7 +66,7 @@ public sealed class DispatchFeedProjection : IProjection
                 @case.Id,
                 @case.CaseNumber,
                 @case.Category,
-                @case.Urgency,
+                @case.State.Urgency,
                 @case.Title,
                 @case.Description,
                 dispatched.FromNodeId,

@@ -89,10 +89,10 @@ public sealed record CaseFacts
             Category = e.Category,
             Day = DayOf(e.At),
             RaisedAt = e.At,
-            Nodes = [.. e.MicroGridPath ?? e.NodePath],
+            Nodes = [.. e.OriginPath],
             AcknowledgeBy = e.AcknowledgeBy,
             ResolveBy = e.ResolveBy,
-            LeftGrid = e.Node.Level < GridLevel.Grid,
+            LeftGrid = Settlement.LeavesGrid(e),
             EscalatedRule = e.Node.Level < GridLevel.MicroGrid ? 1 : 0,
             Escalations = e.Node.Level < GridLevel.MicroGrid ? 1 : 0,
         },
@@ -112,14 +112,14 @@ public sealed record CaseFacts
             EscalatedOverdue = f.EscalatedOverdue + (e.Reason == EscalationReason.Overdue ? 1 : 0),
             EscalatedRule = f.EscalatedRule + (e.Reason == EscalationReason.Rule ? 1 : 0),
             AcknowledgeBy = f.Acknowledged ? f.AcknowledgeBy : e.AcknowledgeBy,
-            LeftGrid = f.LeftGrid || e.To.Level < GridLevel.Grid,
+            LeftGrid = f.LeftGrid || Settlement.LeavesGrid(e),
         },
         ({ } f, CaseDispatched e) => f with
         {
             Dispatches = f.Dispatches + 1,
             Departments = f.Departments.Contains(e.DepartmentId) ? f.Departments : [.. f.Departments, e.DepartmentId],
             DispatchedAt = new Dictionary<Guid, DateTimeOffset>(f.DispatchedAt) { [e.DispatchId] = e.At },
-            LeftGrid = true,
+            LeftGrid = f.LeftGrid || Settlement.LeavesGrid(e),
         },
         ({ } f, DispatchAccepted e) when f.DispatchedAt.TryGetValue(e.DispatchId, out var dispatchedAt) => f with
         {
@@ -138,8 +138,8 @@ public sealed record CaseFacts
         ({ } f, CaseWithdrawn) => f with { Withdrawn = true },
         ({ } f, CaseResumed e) => f with
         {
-            AcknowledgeBy = f.Acknowledged ? f.AcknowledgeBy : f.AcknowledgeBy + e.PausedFor,
-            ResolveBy = f.Resolved ? f.ResolveBy : f.ResolveBy + e.PausedFor,
+            AcknowledgeBy = f.Acknowledged ? f.AcknowledgeBy : e.Shift(f.AcknowledgeBy),
+            ResolveBy = f.Resolved ? f.ResolveBy : e.Shift(f.ResolveBy),
         },
         ({ } f, ExtensionDecided e) when e.Granted => f with
         {

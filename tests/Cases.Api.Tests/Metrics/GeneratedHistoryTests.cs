@@ -87,7 +87,7 @@ public sealed class GeneratedHistoryTests
             new RaiseAppeal(id, "GEN-LAST", Channel.Online, "service", Urgency.Normal, "After the poison", "One more.", "sc.xl.xl.yf.04", new Resident("测试", "13000000000", null)),
             new DecisionContext(new Actor("agent", "agent"), Start.AddDays(2), tree, new SlaPolicy(WorkingCalendar.China2026), CategoryLimits.Default));
         await using var session = store.LightweightSession();
-        session.Events.StartStream<Case>(id, decision.Events);
+        session.Events.StartStream<global::Cases.Projections.Cases.CaseRecord>(id, decision.Events);
         await session.SaveChangesAsync();
     }
 }

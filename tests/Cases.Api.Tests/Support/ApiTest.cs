@@ -30,6 +30,6 @@ public abstract class ApiTest(ApiFixture fixture)
     protected async Task<Case?> StoredCase(Guid caseId)
     {
         await using var session = Fixture.Store.QuerySession();
-        return await session.LoadAsync<Case>(caseId);
+        return (await session.LoadAsync<global::Cases.Projections.Cases.CaseRecord>(caseId))?.State;
     }
 }
