@@ -59,11 +59,11 @@ switch ($Command) {
 
     'run' {
         Build-Solution
-        $env:Cases__Demo = 'true'
         if ($FullDistrict) { $env:Cases__FullDistrict = 'true' }
         if (-not $env:ASPNETCORE_URLS) { $env:ASPNETCORE_URLS = $Urls }
         Step "Starting Cases in demo mode on $($env:ASPNETCORE_URLS) (Ctrl+C stops it and its embedded PostgreSQL)"
-        Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'src/Cases.Api')
+        # The command line (tools/Cases.Cli) provisions the database and runs the service's own host in-process, in demo mode.
+        Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'tools/Cases.Cli', '--', 'run')
     }
 
     'test' {
@@ -88,7 +88,7 @@ switch ($Command) {
     { $_ -in 'rebuild', 'verify' } {
         Build-Solution
         Step "Projections: $Command (on the same database as the run command, or ConnectionStrings__Cases)"
-        Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'src/Cases.Api', '--', 'projections', $Command)
+        Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'tools/Cases.Cli', '--', 'projections', $Command)
     }
 
     'bench' {

@@ -9,9 +9,6 @@ public sealed class CasesOptions
     /// <summary>Seed the whole district (2,281 micro-grids) instead of the small demo tree.</summary>
     public bool FullDistrict { get; set; }
 
-    /// <summary>Where the embedded PostgreSQL keeps its files when no connection string is given.</summary>
-    public string? DataDirectory { get; set; }
-
     /// <summary>Run the async projection daemon (metrics, dispatch feed) in this process; one node leads at a time.</summary>
     public bool AsyncDaemon { get; set; } = true;
 

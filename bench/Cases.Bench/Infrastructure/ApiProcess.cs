@@ -98,7 +98,6 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["CASES_NO_DOCKER"] = "1";
 
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);

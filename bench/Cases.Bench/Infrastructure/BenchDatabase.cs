@@ -1,4 +1,4 @@
-using Cases.Api.Infrastructure.Database;
+using Cases.LocalDatabase;
 using Npgsql;
 
 namespace Cases.Bench.Infrastructure;

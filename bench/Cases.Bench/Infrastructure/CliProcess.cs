@@ -12,11 +12,19 @@ public sealed record CliResult(int ExitCode, string Output, double Seconds, Reso
 }
 
 /// <summary>
-/// Runs <c>dotnet Cases.Api.dll ARGS</c> (generate, projections rebuild|verify) on the bench database and waits for
+/// Runs <c>dotnet Cases.Cli.dll ARGS</c> (generate, projections rebuild|verify) on the bench database and waits for
 /// it. The child is killed when the run is cancelled (Ctrl+C) or the bench process exits, so none is left behind.
 /// </summary>
 public static class CliProcess
 {
+    /// <summary>The command line's Release build, beside the API's: tools/Cases.Cli/bin/Release/net10.0 under the repository root.</summary>
+    public static string LocateDll()
+    {
+        var root = Repo.FindRoot() ?? throw new FileNotFoundException("Cases.sln was not found above the bench or the current folder.");
+        var dll = Path.Combine(root, "tools", "Cases.Cli", "bin", "Release", "net10.0", "Cases.Cli.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build with `dotnet build bench/Cases.Bench -c Release` first.");
+    }
+
     public static async Task<CliResult> RunAsync(string dll, string connectionString, IReadOnlyList<string> args, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null, Func<int, ResourceMonitor>? monitor = null)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -38,7 +46,6 @@ public static class CliProcess
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["CASES_NO_DOCKER"] = "1";
         info.Environment["NO_COLOR"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
@@ -52,7 +59,7 @@ public static class CliProcess
         var clock = Stopwatch.StartNew();
         if (!process.Start())
         {
-            throw new InvalidOperationException($"Could not start `dotnet Cases.Api.dll {string.Join(' ', args)}`.");
+            throw new InvalidOperationException($"Could not start `dotnet {Path.GetFileName(dll)} {string.Join(' ', args)}`.");
         }
 
         void Kill()

@@ -7,8 +7,8 @@ namespace Cases.Bench.Scenarios;
 
 /// <summary>
 /// Projection rebuild over a big store. The API is stopped (the rebuild wants the database to itself), the store is
-/// topped up with generated histories (<c>Cases.Api generate N DAYS</c>) to at least 1,000,000 events (quick:
-/// 100,000), then <c>Cases.Api projections rebuild</c> is timed (its own figure and the wall time of the whole
+/// topped up with generated histories (<c>Cases.Cli generate N DAYS</c>) to at least 1,000,000 events (quick:
+/// 100,000), then <c>Cases.Cli projections rebuild</c> is timed (its own figure and the wall time of the whole
 /// command), and <c>projections verify</c> run once. The API is started again on the same database afterwards, for
 /// the metrics queries. Target: at least 50,000 events/s on at least 1,000,000 events.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed partial class RebuildScenario : IScenario
     {
         var ct = context.CancellationToken;
         var cs = context.Database.ConnectionString;
-        var dll = context.Api.Dll;
+        var dll = CliProcess.LocateDll();
         var wanted = context.Profile.IsQuick ? 100_000 : TargetEvents + 20_000;
         var rows = new List<ResultRow>();
         var errors = new List<ErrorCount>();

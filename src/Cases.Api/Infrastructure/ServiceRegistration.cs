@@ -84,6 +84,8 @@ public static class ServiceRegistration
             wolverine.OnException<ConcurrencyException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1))
                 .Then.MoveToErrorQueue();
+            // This assembly, also when the command line (tools/Cases.Cli) hosts the service and is the entry assembly.
+            wolverine.ApplicationAssembly = typeof(ServiceRegistration).Assembly;
             wolverine.Discovery.IncludeAssembly(typeof(ServiceRegistration).Assembly);
         });
         services.AddWolverineHttp();

@@ -1,4 +1,4 @@
-namespace Cases.Api.Infrastructure.Database;
+namespace Cases.LocalDatabase;
 
 public static class DataFolders
 {

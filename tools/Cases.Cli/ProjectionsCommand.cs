@@ -4,7 +4,7 @@ using Cases.Projections.Metrics;
 using Marten;
 using Spectre.Console;
 
-namespace Cases.Api.Cli;
+namespace Cases.Cli;
 
 /// <summary>
 /// <c>projections rebuild</c> replays every event through the async projections, with a progress display.
@@ -27,7 +27,7 @@ public static class ProjectionsCommand
 
     private static int Usage()
     {
-        AnsiConsole.MarkupLine("[yellow]usage:[/] Cases.Api projections rebuild|verify");
+        AnsiConsole.MarkupLine("[yellow]usage:[/] Cases.Cli projections rebuild|verify");
         return 2;
     }
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Cases.Api.Infrastructure.Database;
+namespace Cases.LocalDatabase;
 
 /// <summary>
 /// A private PostgreSQL cluster from the server binaries on this machine: initialised on first use, started
@@ -13,6 +13,7 @@ namespace Cases.Api.Infrastructure.Database;
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private const string Superuser = "postgres";
+    private const string SetSid = "/usr/bin/setsid";
 
     private readonly string _binDirectory;
     private readonly bool _throwaway;
@@ -234,13 +235,22 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private static async Task RunRawAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(executable)
+        // In a session of its own: Ctrl+C or a SIGTERM to the caller's process group must not kill pg_ctl half way
+        // (the server it launches would outlive us). The caller finishes starting, then stops the cluster itself.
+        var detach = File.Exists(SetSid);
+        var info = new ProcessStartInfo(detach ? SetSid : executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (detach)
+        {
+            info.ArgumentList.Add("--wait");
+            info.ArgumentList.Add(executable);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

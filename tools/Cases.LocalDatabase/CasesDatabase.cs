@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
-namespace Cases.Api.Infrastructure.Database;
+namespace Cases.LocalDatabase;
 
-/// <summary>A database the service or the tests can use, and how to let go of it.</summary>
+/// <summary>A database the command line, the tests or the benchmark can use, and how to let go of it.</summary>
 public sealed class DatabaseLease(string connectionString, string description, Func<ValueTask>? release = null) : IAsyncDisposable
 {
     public string ConnectionString { get; } = connectionString;
@@ -19,12 +19,11 @@ public sealed class DatabaseLease(string connectionString, string description, F
 /// <summary>
 /// The one place that decides where the database comes from, in this order: an explicit connection string,
 /// a Testcontainers PostgreSQL where a Docker engine answers, and otherwise a private cluster started from
-/// the installed PostgreSQL server binaries. The run command and the tests both come through here.
+/// the installed PostgreSQL server binaries. The command line's <c>run</c>, the tests and the benchmark come through
+/// here; the service itself never does, so a node without its connection string stops instead of starting empty.
 /// </summary>
 public static class CasesDatabase
 {
-    public const string ConnectionStringName = "Cases";
-
     /// <param name="explicitConnectionString">From <c>ConnectionStrings__Cases</c>, if given.</param>
     /// <param name="dataDirectory">Where an embedded cluster keeps its files; null for a throwaway cluster.</param>
     /// <param name="log">Progress lines for the person waiting.</param>

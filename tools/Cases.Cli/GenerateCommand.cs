@@ -3,7 +3,7 @@ using Cases.Api.Reference;
 using Marten;
 using Spectre.Console;
 
-namespace Cases.Api.Cli;
+namespace Cases.Cli;
 
 /// <summary>
 /// <c>generate CASES [DAYS]</c> appends CASES generated case histories, raised over the last DAYS days (365 by
@@ -11,15 +11,22 @@ namespace Cases.Api.Cli;
 /// </summary>
 public static class GenerateCommand
 {
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, CancellationToken ct)
+    /// <summary>Reads <c>generate CASES [DAYS]</c>; false (after printing the usage) when CASES is not a positive number.</summary>
+    public static bool TryParse(string[] args, out int cases, out int days)
     {
-        if (args.Length < 2 || !int.TryParse(args[1], out var cases) || cases < 1)
+        days = args.Length > 2 && int.TryParse(args[2], out var d) && d > 0 ? d : 365;
+        if (args.Length < 2 || !int.TryParse(args[1], out cases) || cases < 1)
         {
-            AnsiConsole.MarkupLine("[yellow]usage:[/] Cases.Api generate CASES [DAYS]");
-            return 2;
+            cases = 0;
+            AnsiConsole.MarkupLine("[yellow]usage:[/] Cases.Cli generate CASES [[DAYS]]");
+            return false;
         }
 
-        var days = args.Length > 2 && int.TryParse(args[2], out var d) && d > 0 ? d : 365;
+        return true;
+    }
+
+    public static async Task<int> RunAsync(IServiceProvider services, int cases, int days, CancellationToken ct)
+    {
         var store = services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var tree = (await services.GetRequiredService<ReferenceData>().GetAsync(ct)).Tree;

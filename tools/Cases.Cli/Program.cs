@@ -1,0 +1,39 @@
+using Cases.Cli;
+
+// Ctrl+C and SIGTERM ask the command to stop; this process ends only after the database it started has stopped too.
+using var signals = new StopSignals();
+try
+{
+    return args switch
+    {
+        ["run", .. var hostArgs] => await RunCommand.RunAsync(hostArgs, signals.Token),
+        ["projections", var verb] when verb is "rebuild" or "verify" =>
+            await LocalHost.RunCommandAsync((services, ct) => ProjectionsCommand.RunAsync(services, verb, ct), signals.Token),
+        ["generate", ..] when GenerateCommand.TryParse(args, out var cases, out var days) =>
+            await LocalHost.RunCommandAsync((services, ct) => GenerateCommand.RunAsync(services, cases, days, ct), signals.Token),
+        ["generate", ..] => 2,
+        _ => Usage(),
+    };
+}
+catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+{
+    Console.Error.WriteLine("[cases] Stopped.");
+    return 130;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: Cases.Cli <command>
+
+          run [HOST SETTINGS]            the service in demo mode on the embedded database (.data/postgres), or on
+                                         ConnectionStrings__Cases when set; e.g. run --urls http://127.0.0.1:5099
+          projections rebuild            replay every event through the async projections
+          projections verify             rebuild the metrics into a shadow copy and compare; exit 1 on a difference
+          generate CASES [DAYS]          append CASES generated case histories raised over the last DAYS days (365)
+
+        The commands use the same database as `run` (the embedded cluster is shared while `run` is up),
+        or ConnectionStrings__Cases when set. From the checkout: dotnet pwsh ./build.ps1 run|rebuild|verify
+        """);
+    return 2;
+}
