@@ -157,4 +157,30 @@ public sealed class ReferenceHistoryTests(TwoNodesFixture nodes)
         var rest = await ChangesAfter(_a, page["next"]!.GetValue<string>());
         Assert.Equal(first + 2, Assert.Single(rest)!["version"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task Concurrent_changes_on_both_nodes_queue_up_and_each_sees_the_one_before()
+    {
+        (await Put(_a, "/api/categories/information/limits", Limits("PT20M"), ChenAdmin)).ShouldBe(HttpStatusCode.OK);
+        var start = await LatestVersion(_a);
+
+        var puts = Enumerable.Range(21, 6).Select(minutes => Put(minutes % 2 == 0 ? _a : _b, "/api/categories/information/limits",
+            Limits($"PT{minutes}M"), minutes % 2 == 0 ? ChenAdmin : LinAdmin));
+        foreach (var answer in await Task.WhenAll(puts))
+        {
+            answer.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var changes = await ChangesAfter(_a, start);
+        Assert.Equal(6, changes.Count);
+        var chain = changes.Select(c => (Before: c!["before"]!["normal"]!["acknowledge"]!.GetValue<string>(), After: c["after"]!["normal"]!["acknowledge"]!.GetValue<string>())).ToList();
+        Assert.Equal("PT20M", chain[0].Before);
+        Assert.All(chain.Zip(chain.Skip(1)), pair => Assert.Equal(pair.First.After, pair.Second.Before));
+        Assert.Equal(Enumerable.Range(21, 6).Select(m => $"PT{m}M").Order(), chain.Select(c => c.After).Order());
+        foreach (var node in new[] { _a, _b })
+        {
+            await TestHosts.Eventually(() => AcknowledgeLimit(node, "information"), limit => limit == chain[^1].After, TimeSpan.FromSeconds(1),
+                "both nodes to serve the last change");
+        }
+    }
 }
