@@ -4,8 +4,8 @@ using Cases.Api.Infrastructure.Http;
 using Cases.Api.Reference;
 using Cases.Domain.Grid;
 using Cases.Domain.Sla;
-using Marten;
 using FluentValidation;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 

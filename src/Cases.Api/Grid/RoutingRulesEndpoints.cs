@@ -21,11 +21,10 @@ public sealed class RoutingRulesValidator : AbstractValidator<RoutingRulesBody>
     {
         RuleFor(x => x.StartRules).NotNull();
         RuleFor(x => x.SuggestedDepartments).NotNull();
-
-        // Stop at the first failure of each rule: the later checks look the value up and need it present.
         RuleForEach(x => x.StartRules).NotNull().WithMessage("A start rule is an object {category, urgency, startAt}.");
         RuleForEach(x => x.StartRules).ChildRules(rule =>
         {
+            // Stop at an empty category: the lookup after it needs one (a null key was a 500).
             rule.RuleFor(r => r.Category).Cascade(CascadeMode.Stop).NotEmpty()
                 .MustAsync(async (c, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(c!))
                 .WithMessage(r => $"There is no category '{r.Category}'.");
@@ -33,6 +32,8 @@ public sealed class RoutingRulesValidator : AbstractValidator<RoutingRulesBody>
             rule.RuleFor(r => r.StartAt).Must(l => GridLevels.TryParse(l, out var level) && level != GridLevel.MicroGrid)
                 .WithMessage("'startAt' is district, street, community or grid.");
         }).When(x => x.StartRules is not null && x.StartRules.All(r => r is not null));
+
+        // Only the first rule for a category and urgency would ever apply: a second one is a mistake.
         RuleFor(x => x.StartRules)
             .Must(rules => rules!.DistinctBy(r => (r.Category, r.Urgency)).Count() == rules!.Count)
             .When(x => x.StartRules is not null && x.StartRules.All(r => r is not null))
