@@ -127,6 +127,44 @@ public sealed class BadInputTests(ApiFixture fixture) : ApiTest(fixture)
         Assert.Single(await StreamOf(caseId));
     }
 
+    private const string Limits = """{"acknowledge":"PT1H","acceptDispatch":"PT1H","resolve":"P1D","feedbackWindow":"P1D"}""";
+
+    public static TheoryData<string, string, string, int> ReferenceChanges => new()
+    {
+        { "a start rule without its category", "/api/routing-rules", """{"startRules":[{"urgency":"normal","startAt":"street"}],"suggestedDepartments":{}}""", 400 },
+        { "a start rule with a null category", "/api/routing-rules", """{"startRules":[{"category":null,"urgency":"normal","startAt":"street"}],"suggestedDepartments":{}}""", 400 },
+        { "a start rule for an unknown category", "/api/routing-rules", """{"startRules":[{"category":"aliens","urgency":"normal","startAt":"street"}],"suggestedDepartments":{}}""", 400 },
+        { "a null start rule", "/api/routing-rules", """{"startRules":[null],"suggestedDepartments":{}}""", 400 },
+        { "a start rule at a micro-grid", "/api/routing-rules", """{"startRules":[{"category":"dispute","urgency":"normal","startAt":"microgrid"}],"suggestedDepartments":{}}""", 400 },
+        { "two start rules for one category and urgency", "/api/routing-rules", """{"startRules":[{"category":"dispute","urgency":"normal","startAt":"street"},{"category":"dispute","urgency":"normal","startAt":"grid"}],"suggestedDepartments":{}}""", 400 },
+        { "a suggestion of no department", "/api/routing-rules", """{"startRules":[],"suggestedDepartments":{"dispute":null}}""", 400 },
+        { "a suggestion of an unknown department", "/api/routing-rules", """{"startRules":[],"suggestedDepartments":{"dispute":"ministry-of-magic"}}""", 400 },
+        { "routing rules without start rules", "/api/routing-rules", """{"suggestedDepartments":{}}""", 400 },
+        { "routing rules of JSON null", "/api/routing-rules", "null", 400 },
+        { "routing rules of malformed JSON", "/api/routing-rules", """{"startRules":[""", 400 },
+        { "limits of JSON null", "/api/categories/dispute/limits", "null", 400 },
+        { "limits without urgent", "/api/categories/dispute/limits", $$"""{"normal":{{Limits}},"resolveInWorkingDays":true}""", 400 },
+        { "limits with a null duration", "/api/categories/dispute/limits", $$"""{"normal":{"acknowledge":null,"acceptDispatch":"PT1H","resolve":"P1D","feedbackWindow":"P1D"},"urgent":{{Limits}},"resolveInWorkingDays":true}""", 400 },
+        { "limits of a year and a day", "/api/categories/dispute/limits", $$"""{"normal":{{Limits}},"urgent":{"acknowledge":"P367D","acceptDispatch":"PT1H","resolve":"P1D","feedbackWindow":"P1D"},"resolveInWorkingDays":true}""", 400 },
+        { "limits for an unknown category", "/api/categories/aliens/limits", $$"""{"normal":{{Limits}},"urgent":{{Limits}},"resolveInWorkingDays":true}""", 404 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReferenceChanges))]
+    public async Task Bad_reference_changes_are_refused_and_record_nothing(string why, string path, string body, int status)
+    {
+        var history = (await Api.Get("/api/reference/changes?limit=1000")).ShouldBe(HttpStatusCode.OK).Body!.ToJsonString();
+        var routing = (await Api.Get("/api/routing-rules")).ShouldBe(HttpStatusCode.OK).Body!.ToJsonString();
+        var categories = (await Api.Get("/api/categories")).ShouldBe(HttpStatusCode.OK).Body!.ToJsonString();
+
+        var answer = await Api.Send(HttpMethod.Put, path, body, null);
+
+        answer.ShouldBe((HttpStatusCode)status);
+        Assert.True(history == (await Api.Get("/api/reference/changes?limit=1000")).Body!.ToJsonString(), $"{why}: a change was recorded");
+        Assert.Equal(routing, (await Api.Get("/api/routing-rules")).Body!.ToJsonString());
+        Assert.Equal(categories, (await Api.Get("/api/categories")).Body!.ToJsonString());
+    }
+
     [Theory]
     [InlineData("/api/cases/00000000-0000-0000-0000-000000000001", 404)]
     [InlineData("/api/cases/00000000-0000-0000-0000-000000000001/history", 404)]
@@ -141,6 +179,10 @@ public sealed class BadInputTests(ApiFixture fixture) : ApiTest(fixture)
     [InlineData("/api/cases?page=99999999999", 400)]
     [InlineData("/api/departments/nobody/dispatches", 404)]
     [InlineData("/api/departments/urban/dispatches?limit=0", 400)]
+    [InlineData("/api/reference/changes?after=yesterday", 400)]
+    [InlineData("/api/reference/changes?after=-1", 400)]
+    [InlineData("/api/reference/changes?limit=0", 400)]
+    [InlineData("/api/reference/changes?limit=1001", 400)]
     public async Task Bad_queries_get_their_4xx(string path, int status) =>
         (await Api.Get(path)).ShouldBe((HttpStatusCode)status);
 

@@ -101,7 +101,7 @@ public sealed class ReferenceDataTests(ApiFixture fixture) : ApiTest(fixture)
     {
         var doc = (await Api.Get("/openapi/v1.json")).ShouldBe(HttpStatusCode.OK).Body!;
         var paths = doc["paths"]!.AsObject();
-        foreach (var path in new[] { "/api/appeals", "/api/cases/{caseId}", "/api/cases", "/api/cases/{caseId}/history", "/api/cases/{caseId}/state", "/api/grid", "/api/categories/{code}/limits" })
+        foreach (var path in new[] { "/api/appeals", "/api/cases/{caseId}", "/api/cases", "/api/cases/{caseId}/history", "/api/cases/{caseId}/state", "/api/grid", "/api/categories/{code}/limits", "/api/routing-rules", "/api/reference/changes" })
         {
             Assert.True(paths.ContainsKey(path), $"{path} is missing from the OpenAPI description");
         }

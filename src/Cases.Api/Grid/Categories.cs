@@ -1,8 +1,11 @@
 using System.Xml;
+using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Reference;
+using Cases.Domain.Grid;
 using Cases.Domain.Sla;
 using FluentValidation;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -77,20 +80,33 @@ public static class CategoryEndpoints
     public static async Task<IReadOnlyList<CategoryView>> List(ReferenceData referenceData, CancellationToken ct) =>
         [.. (await referenceData.GetAsync(ct)).Categories.Values.OrderBy(c => c.Code, StringComparer.Ordinal).Select(View)];
 
-    /// <summary>Admin: replaces a category's limits. Clocks that start afterwards use them; running clocks keep theirs.</summary>
+    /// <summary>
+    /// Admin: replaces a category's limits. Clocks that start afterwards use them, on every node within a
+    /// second; running clocks keep theirs. The change is recorded in GET /api/reference/changes.
+    /// </summary>
     [WolverinePut("/api/categories/{code}/limits", OperationId = "replaceCategoryLimits")]
     [Tags("Reference data")]
     [ProducesResponseType<CategoryView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Replace(string code, LimitsBody body, ReferenceData referenceData, CancellationToken ct)
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public static async Task<IResult> Replace(
+        string code, LimitsBody body, HttpContext http, IActorAccessor actors, ReferenceData referenceData, CancellationToken ct)
     {
-        if (!(await referenceData.GetAsync(ct)).Categories.TryGetValue(code, out var category))
+        var limits = new CategoryLimits(ToLimits(body.Normal!), ToLimits(body.Urgent!), body.ResolveInWorkingDays!.Value);
+        var actor = actors.Current(http);
+        Category? replaced = null;
+        var recorded = await referenceData.RecordAsync(async (session, token) =>
         {
-            return Problems.NotFound($"There is no category '{code}'.");
-        }
+            if (await session.LoadAsync<Category>(code, token) is not { } before)
+            {
+                return null;
+            }
 
-        var replaced = category with { Limits = new CategoryLimits(ToLimits(body.Normal!), ToLimits(body.Urgent!), body.ResolveInWorkingDays!.Value) };
-        await referenceData.ReplaceCategoryAsync(replaced, ct);
-        return Results.Ok(View(replaced));
+            replaced = before with { Limits = limits };
+            session.Store(replaced);
+            return new CategoryLimitsReplaced(code, before.Limits, limits, actor);
+        }, ct);
+        return recorded is null || replaced is null ? Problems.NotFound($"There is no category '{code}'.") : Results.Ok(View(replaced));
     }
 
     private static SlaLimits ToLimits(UrgencyLimits l)
@@ -102,9 +118,10 @@ public static class CategoryEndpoints
         return new SlaLimits(acknowledge, accept, resolve, feedback);
     }
 
+    public static LimitsBody View(CategoryLimits l) => new(FromLimits(l.Normal), FromLimits(l.Urgent), l.ResolveInWorkingDays);
+
     private static UrgencyLimits FromLimits(SlaLimits l) =>
         new(Durations.Format(l.Acknowledge), Durations.Format(l.AcceptDispatch), Durations.Format(l.Resolve), Durations.Format(l.FeedbackWindow));
 
-    private static CategoryView View(Category c) =>
-        new(c.Code, c.Name, new LimitsBody(FromLimits(c.Limits.Normal), FromLimits(c.Limits.Urgent), c.Limits.ResolveInWorkingDays));
+    private static CategoryView View(Category c) => new(c.Code, c.Name, View(c.Limits));
 }

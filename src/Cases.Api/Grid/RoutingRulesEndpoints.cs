@@ -1,8 +1,10 @@
+using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Domain.Grid;
 using Cases.Domain.Routing;
 using FluentValidation;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -19,18 +21,28 @@ public sealed class RoutingRulesValidator : AbstractValidator<RoutingRulesBody>
     {
         RuleFor(x => x.StartRules).NotNull();
         RuleFor(x => x.SuggestedDepartments).NotNull();
+        RuleForEach(x => x.StartRules).NotNull().WithMessage("A start rule is an object {category, urgency, startAt}.");
         RuleForEach(x => x.StartRules).ChildRules(rule =>
         {
-            rule.RuleFor(r => r.Category).NotEmpty().MustAsync(async (c, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(c!))
+            // Stop at an empty category: the lookup after it needs one (a null key was a 500).
+            rule.RuleFor(r => r.Category).Cascade(CascadeMode.Stop).NotEmpty()
+                .MustAsync(async (c, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(c!))
                 .WithMessage(r => $"There is no category '{r.Category}'.");
             rule.RuleFor(r => r.Urgency).Must(u => u is "normal" or "urgent").WithMessage("'urgency' is normal or urgent.");
             rule.RuleFor(r => r.StartAt).Must(l => GridLevels.TryParse(l, out var level) && level != GridLevel.MicroGrid)
                 .WithMessage("'startAt' is district, street, community or grid.");
-        });
+        }).When(x => x.StartRules is not null && x.StartRules.All(r => r is not null));
+
+        // Only the first rule for a category and urgency would ever apply: a second one is a mistake.
+        RuleFor(x => x.StartRules)
+            .Must(rules => rules!.DistinctBy(r => (r.Category, r.Urgency)).Count() == rules!.Count)
+            .When(x => x.StartRules is not null && x.StartRules.All(r => r is not null))
+            .WithMessage("Each category and urgency has at most one start rule.");
         RuleForEach(x => x.SuggestedDepartments).MustAsync(async (pair, ct) =>
             {
                 var reference = await referenceData.GetAsync(ct);
-                return reference.Categories.ContainsKey(pair.Key) && reference.Departments.ContainsKey(pair.Value);
+                return pair.Key is not null && pair.Value is not null
+                    && reference.Categories.ContainsKey(pair.Key) && reference.Departments.ContainsKey(pair.Value);
             })
             .WithMessage("Each suggestion maps a known category to a known department.");
     }
@@ -44,21 +56,32 @@ public static class RoutingRulesEndpoints
     public static async Task<RoutingRulesBody> Get(ReferenceData referenceData, CancellationToken ct) =>
         View((await referenceData.GetAsync(ct)).Routing);
 
-    /// <summary>Admin: replaces the routing rules. Appeals filed afterwards follow them.</summary>
+    /// <summary>
+    /// Admin: replaces the routing rules. Appeals filed afterwards follow them, on every node within a second.
+    /// The change is recorded in GET /api/reference/changes.
+    /// </summary>
     [WolverinePut("/api/routing-rules", OperationId = "replaceRoutingRules")]
     [Tags("Reference data")]
     [ProducesResponseType<RoutingRulesBody>(StatusCodes.Status200OK)]
-    public static async Task<RoutingRulesBody> Put(RoutingRulesBody body, ReferenceData referenceData, CancellationToken ct)
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public static async Task<RoutingRulesBody> Put(
+        RoutingRulesBody body, HttpContext http, IActorAccessor actors, ReferenceData referenceData, CancellationToken ct)
     {
         var rules = new RoutingRules(
             [.. body.StartRules!.Select(r => new StartRule(
                 r.Category!, Enum.Parse<Urgency>(r.Urgency!, ignoreCase: true), GridLevels.TryParse(r.StartAt, out var level) ? level : GridLevel.Grid))],
             new Dictionary<string, string>(body.SuggestedDepartments!, StringComparer.Ordinal));
-        await referenceData.ReplaceRoutingAsync(rules, ct);
+        var actor = actors.Current(http);
+        await referenceData.RecordAsync(async (session, token) =>
+        {
+            var before = await session.LoadAsync<RoutingRules>(RoutingRules.DocumentId, token) ?? RoutingRules.None;
+            session.Store(rules);
+            return new RoutingRulesReplaced(before, rules, actor);
+        }, ct);
         return View(rules);
     }
 
-    private static RoutingRulesBody View(RoutingRules rules) => new(
+    public static RoutingRulesBody View(RoutingRules rules) => new(
         [.. rules.StartRules.Select(r => new StartRuleBody(r.Category, r.Urgency.ToString().ToLowerInvariant(), r.StartAt.ToWire()))],
         rules.SuggestedDepartments);
 }

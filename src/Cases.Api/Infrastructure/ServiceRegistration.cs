@@ -34,7 +34,7 @@ public static class ServiceRegistration
             : WorkingCalendar.China2026));
         services.AddSingleton<IActorAccessor, HeaderActorAccessor>();
         services.AddSingleton<ReferenceData>();
-        services.AddHostedService<ReferenceDataWarmup>();
+        services.AddHostedService<ReferenceDataPolling>();
         services.AddSingleton<DecisionContextFactory>();
         services.AddSingleton<CaseWorkflow>();
         services.AddSingleton<CaseNumbers>();
@@ -64,6 +64,7 @@ public static class ServiceRegistration
                 marten.Schema.For<Category>().Identity(x => x.Code);
                 marten.Schema.For<IdempotencyRecord>().Identity(x => x.Id);
                 marten.Schema.For<global::Cases.Domain.Routing.RoutingRules>().Identity(x => x.Id);
+                ReferenceStream.Register(marten);
                 marten.AddCasesProjections();
             })
             .UseLightweightSessions()

@@ -12,51 +12,82 @@ public sealed record ReferenceSnapshot(
     GridTree Tree,
     IReadOnlyDictionary<string, Department> Departments,
     IReadOnlyDictionary<string, Category> Categories,
-    RoutingRules Routing);
+    RoutingRules Routing)
+{
+    /// <summary>The version of the reference-data stream this snapshot was loaded at (0: never changed).</summary>
+    public long Version { get; init; }
+}
 
 /// <summary>
-/// Reference data lives in Marten and changes rarely, so reads come from memory. The first use loads it
-/// (seeding the Sucheng demo first when demo mode asks for it); a change writes through and swaps the snapshot.
+/// Reference data lives in Marten and changes rarely, so reads come from memory: every command reads it, so
+/// the read is one volatile load, with no lock and no allocation. A change is an event in the reference stream
+/// plus the new documents, in one transaction; the node that took it reloads at once, and every other node
+/// notices the stream's version move (see <see cref="ReferenceDataPolling"/>) and reloads too.
 /// </summary>
 public sealed class ReferenceData(IDocumentStore store, CasesOptions options, ILogger<ReferenceData> logger)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _reload = new(1, 1);
     private ReferenceSnapshot? _snapshot;
 
-    public async ValueTask<ReferenceSnapshot> GetAsync(CancellationToken cancellationToken = default)
+    public ValueTask<ReferenceSnapshot> GetAsync(CancellationToken cancellationToken = default) =>
+        Volatile.Read(ref _snapshot) is { } loaded ? new(loaded) : new(ReloadAsync(0, cancellationToken));
+
+    /// <summary>
+    /// Makes one change under the reference stream's row lock, so that changes from different nodes queue up
+    /// and each one's "before" is what the previous one left. <paramref name="change"/> reads the current
+    /// documents through the session, stores the new ones and returns the event, or null to change nothing.
+    /// </summary>
+    public async Task<(TChange Change, long Version)?> RecordAsync<TChange>(
+        Func<IDocumentSession, CancellationToken, Task<TChange?>> change, CancellationToken cancellationToken)
+        where TChange : class, IReferenceChange
     {
-        if (_snapshot is { } loaded)
+        long version;
+        TChange? recorded;
+        await using (var session = store.LightweightSession())
         {
-            return loaded;
+            var stream = await session.Events.FetchForExclusiveWriting<ReferenceLog>(ReferenceStream.Id, cancellationToken);
+            recorded = await change(session, cancellationToken);
+            if (recorded is null)
+            {
+                return null;
+            }
+
+            stream.AppendOne(recorded);
+            await session.SaveChangesAsync(cancellationToken);
+            version = (stream.StartingVersion ?? 0) + 1;
         }
 
-        await _gate.WaitAsync(cancellationToken);
+        logger.LogInformation("Reference data version {Version}: {Change} by {Actor}", version, typeof(TChange).Name, recorded.By.Id);
+        await ReloadAsync(version, cancellationToken);
+        return (recorded, version);
+    }
+
+    /// <summary>The version the database holds now: one indexed row, cheap enough to ask several times a second.</summary>
+    public async Task<long> StoredVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return (await session.Events.FetchStreamStateAsync(ReferenceStream.Id, cancellationToken))?.Version ?? 0;
+    }
+
+    /// <summary>Reloads unless this process already holds version <paramref name="atLeast"/> or later.</summary>
+    public async Task<ReferenceSnapshot> ReloadAsync(long atLeast, CancellationToken cancellationToken)
+    {
+        await _reload.WaitAsync(cancellationToken);
         try
         {
-            return _snapshot ??= await LoadAsync(cancellationToken);
+            if (Volatile.Read(ref _snapshot) is { } current && current.Version >= atLeast)
+            {
+                return current;
+            }
+
+            var loaded = await LoadAsync(cancellationToken);
+            Volatile.Write(ref _snapshot, loaded);
+            return loaded;
         }
         finally
         {
-            _gate.Release();
+            _reload.Release();
         }
-    }
-
-    public async Task ReplaceCategoryAsync(Category category, CancellationToken cancellationToken)
-    {
-        await using var session = store.LightweightSession();
-        session.Store(category);
-        await session.SaveChangesAsync(cancellationToken);
-        var current = await GetAsync(cancellationToken);
-        var categories = new Dictionary<string, Category>(current.Categories, StringComparer.Ordinal) { [category.Code] = category };
-        _snapshot = current with { Categories = categories };
-    }
-
-    public async Task ReplaceRoutingAsync(RoutingRules routing, CancellationToken cancellationToken)
-    {
-        await using var session = store.LightweightSession();
-        session.Store(routing);
-        await session.SaveChangesAsync(cancellationToken);
-        _snapshot = (await GetAsync(cancellationToken)) with { Routing = routing };
     }
 
     private async Task<ReferenceSnapshot> LoadAsync(CancellationToken cancellationToken)
@@ -74,20 +105,15 @@ public sealed class ReferenceData(IDocumentStore store, CasesOptions options, IL
             await session.SaveChangesAsync(cancellationToken);
         }
 
+        // The version first: a change that commits while the documents load makes them newer than the
+        // version, never older, and the next poll sees the version move and loads again.
+        var version = (await session.Events.FetchStreamStateAsync(ReferenceStream.Id, cancellationToken))?.Version ?? 0;
         var tree = new GridTree(await session.Query<GridNode>().ToListAsync(cancellationToken));
         var departments = (await session.Query<Department>().ToListAsync(cancellationToken)).ToDictionary(d => d.Id, StringComparer.Ordinal);
         var categories = (await session.Query<Category>().ToListAsync(cancellationToken)).ToDictionary(c => c.Code, StringComparer.Ordinal);
         var routing = await session.LoadAsync<RoutingRules>(RoutingRules.DocumentId, cancellationToken) ?? RoutingRules.None;
-        logger.LogInformation("Reference data loaded: {Nodes} grid nodes, {Departments} departments, {Categories} categories",
-            tree.Count, departments.Count, categories.Count);
-        return new ReferenceSnapshot(tree, departments, categories, routing);
+        logger.LogInformation("Reference data version {Version} loaded: {Nodes} grid nodes, {Departments} departments, {Categories} categories",
+            version, tree.Count, departments.Count, categories.Count);
+        return new ReferenceSnapshot(tree, departments, categories, routing) { Version = version };
     }
-}
-
-/// <summary>Loads the reference data while the host starts, so that the first appeal does not wait for it.</summary>
-public sealed class ReferenceDataWarmup(ReferenceData referenceData) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken) => await referenceData.GetAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
