@@ -7,7 +7,7 @@ try
     return args switch
     {
         ["run", .. var hostArgs] => await RunCommand.RunAsync(hostArgs, signals.Token),
-        ["projections", var verb] when verb is "rebuild" or "verify" =>
+        ["projections", var verb] when verb is "rebuild" or "verify" or "rebuild-cases" =>
             await LocalHost.RunCommandAsync((services, ct) => ProjectionsCommand.RunAsync(services, verb, ct), signals.Token),
         ["generate", ..] when GenerateCommand.TryParse(args, out var cases, out var days) =>
             await LocalHost.RunCommandAsync((services, ct) => GenerateCommand.RunAsync(services, cases, days, ct), signals.Token),
@@ -30,6 +30,7 @@ static int Usage()
                                          ConnectionStrings__Cases when set; e.g. run --urls http://127.0.0.1:5099
           projections rebuild            replay every event through the async projections
           projections verify             rebuild the metrics into a shadow copy and compare; exit 1 on a difference
+          projections rebuild-cases      replay the inline case read model (after its shape changed)
           generate CASES [DAYS]          append CASES generated case histories raised over the last DAYS days (365)
 
         The commands use the same database as `run` (the embedded cluster is shared while `run` is up),
