@@ -46,9 +46,9 @@ public sealed class FileAppealValidator : AbstractValidator<FileAppealRequest>
             .WithMessage($"'urgency' must be one of: {string.Join(", ", Urgencies)}.");
         RuleFor(x => x.Title).NotEmpty().MaximumLength(200);
         RuleFor(x => x.Description).NotEmpty().MaximumLength(4000);
-        RuleFor(x => x.Category).NotEmpty().MustAsync(async (code, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(code!))
+        RuleFor(x => x.Category).Cascade(CascadeMode.Stop).NotEmpty().MustAsync(async (code, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(code!))
             .WithMessage(x => $"There is no category '{x.Category}'.");
-        RuleFor(x => x.MicroGridId).NotEmpty().MustAsync(async (id, ct) => (await referenceData.GetAsync(ct)).Tree.Find(id)?.Level == GridLevel.MicroGrid)
+        RuleFor(x => x.MicroGridId).Cascade(CascadeMode.Stop).NotEmpty().MustAsync(async (id, ct) => (await referenceData.GetAsync(ct)).Tree.Find(id)?.Level == GridLevel.MicroGrid)
             .WithMessage(x => $"'{x.MicroGridId}' is not a micro-grid.");
         RuleFor(x => x.Resident).NotNull().WithMessage("The resident's contact is required.");
         When(x => x.Resident is not null, () =>

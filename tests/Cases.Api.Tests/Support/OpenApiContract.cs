@@ -121,6 +121,26 @@ public sealed partial class OpenApiContract
         return SchemaViolation(pointer, responseText) is { } wrong ? $"{where}: the {status} {responseMediaType} body does not match its schema: {wrong}" : null;
     }
 
+    /// <summary>Every request and response example that its own schema rejects.</summary>
+    public IEnumerable<string> ExampleViolations()
+    {
+        foreach (var (_, path, method, operation) in _operations)
+        {
+            var at = $"#/paths/{Escape(path)}/{method.Method.ToLowerInvariant()}";
+            var media = (operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
+                .Select(m => (Where: $"{at}/requestBody/content/{Escape(m.Key)}", m.Value))
+                .Concat((operation.Responses ?? []).SelectMany(r => (r.Value.Content ?? new Dictionary<string, OpenApiMediaType>())
+                    .Select(m => (Where: $"{at}/responses/{r.Key}/content/{Escape(m.Key)}", m.Value))));
+            foreach (var (where, value) in media.Where(m => m.Value.Example is not null))
+            {
+                if (SchemaViolation($"{where}/schema", value.Example!.ToJsonString()) is { } wrong)
+                {
+                    yield return $"{operation.OperationId}: the example at {where} does not match its schema: {wrong}";
+                }
+            }
+        }
+    }
+
     private string? RequestViolation((Regex Template, string Path, HttpMethod Method, OpenApiOperation Operation) match, string? mediaType, string? json)
     {
         var body = match.Operation.RequestBody;
