@@ -54,7 +54,7 @@ function Build-Solution {
 # installed here with npm ci) lints exactly that, and any error fails the build.
 function Invoke-Lint {
     $document = Join-Path $PSScriptRoot 'artifacts/openapi.json'
-    if (-not (Test-Path $document)) { throw "No $document: run the tests first (they write the served OpenAPI document)." }
+    if (-not (Test-Path $document)) { throw "No ${document}: run the tests first (they write the served OpenAPI document)." }
     $tools = Join-Path $PSScriptRoot 'tools/openapi-lint'
     if (-not (Test-Path (Join-Path $tools 'node_modules/@stoplight/spectral-cli'))) {
         Step 'Installing the OpenAPI linter (npm ci in tools/openapi-lint)'
