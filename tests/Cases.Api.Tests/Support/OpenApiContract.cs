@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -23,6 +24,7 @@ public sealed partial class OpenApiContract
 
     private readonly List<(Regex Template, string Path, HttpMethod Method, OpenApiOperation Operation)> _operations = [];
     private readonly BuildOptions _schemas;
+    private readonly ConcurrentDictionary<string, JsonSchema> _built = new(StringComparer.Ordinal);
 
     private OpenApiContract(string text, OpenApiDocument document)
     {
@@ -170,7 +172,7 @@ public sealed partial class OpenApiContract
             return $"not JSON ({e.Message}).";
         }
 
-        var schema = JsonSchema.FromText($$"""{"$ref":"{{BaseUri}}{{pointer}}"}""", _schemas);
+        var schema = _built.GetOrAdd(pointer, p => JsonSchema.FromText($$"""{"$ref":"{{BaseUri}}{{p}}"}""", _schemas));
         var results = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (results.IsValid)
         {
