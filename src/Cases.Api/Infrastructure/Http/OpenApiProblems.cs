@@ -6,7 +6,7 @@ namespace Cases.Api.Infrastructure.Http;
 
 /// <summary>
 /// Documents every problem+json answer an operation can give, by the conventions of this API rather than per endpoint:
-/// a route that takes input can answer 400 (with <c>errors</c>); one that names something by id, 404; a command on a
+/// a route that takes input can answer 400 (with <c>errors</c>); one that names something in its path or query, 404; a command on a
 /// case, 409; one with a body, 415. The authentication work adds 401/403 here, in the same way.
 /// </summary>
 public static class OpenApiProblems
@@ -18,7 +18,8 @@ public static class OpenApiProblems
         var description = context.Description;
         var path = "/" + description.RelativePath;
         var hasBody = description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body);
-        var hasInput = hasBody || description.ParameterDescriptions.Any(p => p.Source == BindingSource.Path || p.Source == BindingSource.Query);
+        var namesSomething = description.ParameterDescriptions.Any(p => p.Source == BindingSource.Path || p.Source == BindingSource.Query);
+        var hasInput = hasBody || namesSomething;
         operation.Responses ??= [];
 
         // Wolverine documents a bare 404 on every route; only those that look something up can answer it.
@@ -26,6 +27,10 @@ public static class OpenApiProblems
         if (hasInput)
         {
             Add(operation, context, "400", "HttpValidationProblemDetails", "The request is not valid; `errors` names each field and what is wrong with it.");
+        }
+
+        if (namesSomething)
+        {
             Add(operation, context, "404", "ProblemDetails", "Something the request names (a case, dispatch, node, department or category) does not exist.");
         }
 
@@ -36,6 +41,11 @@ public static class OpenApiProblems
 
         if (description.HttpMethod == "POST" && path.StartsWith("/api/cases/{caseId}/", StringComparison.Ordinal))
         {
+            if (operation.Responses.TryGetValue("200", out var caseView))
+            {
+                caseView.Description = "The case as it now is, after the command.";
+            }
+
             Add(operation, context, "409", "ProblemDetails", "The case's state does not allow this command, `expectedVersion` is stale, or a concurrent command won. Nothing changed; `detail` says why.");
         }
 

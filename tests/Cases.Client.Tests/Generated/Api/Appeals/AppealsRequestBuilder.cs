@@ -41,7 +41,6 @@ namespace Cases.Client.Generated.Api.Appeals
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Cases.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -58,7 +57,6 @@ namespace Cases.Client.Generated.Api.Appeals
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::Cases.Client.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };

@@ -59,7 +59,6 @@ namespace Cases.Client.Generated.Api.RoutingRules
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Cases.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -75,7 +74,6 @@ namespace Cases.Client.Generated.Api.RoutingRules
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::Cases.Client.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Cases.Client.Generated.Models.RoutingRulesBody>(requestInfo, global::Cases.Client.Generated.Models.RoutingRulesBody.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
