@@ -5,7 +5,8 @@
 
 .EXAMPLE
   dotnet tool restore && dotnet pwsh ./build.ps1 run      # the service, demo data, embedded PostgreSQL
-  dotnet tool restore && dotnet pwsh ./build.ps1 test     # every test, on a throwaway PostgreSQL
+  dotnet tool restore && dotnet pwsh ./build.ps1 test     # every test, on a throwaway PostgreSQL, then lint
+  dotnet tool restore && dotnet pwsh ./build.ps1 lint     # spectral on the OpenAPI document the last test run served
   dotnet tool restore && dotnet pwsh ./build.ps1 bench    # the benchmark; writes bench/results/latest.{json,md}
   dotnet tool restore && dotnet pwsh ./build.ps1 rebuild  # replay every event through the async projections
   dotnet tool restore && dotnet pwsh ./build.ps1 verify   # shadow-rebuild the metrics and compare; exit 1 on a difference
@@ -13,7 +14,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('run', 'test', 'bench', 'rebuild', 'verify', 'build', 'clean')]
+    [ValidateSet('run', 'test', 'lint', 'bench', 'rebuild', 'verify', 'build', 'clean')]
     [string]$Command = 'run',
 
     # run: seed the whole district (2,281 micro-grids) instead of the small demo tree.
@@ -49,6 +50,20 @@ function Build-Solution {
     Invoke-Checked dotnet @('build', 'Cases.sln', '-c', $Configuration, '-v', 'minimal', '-nologo')
 }
 
+# The tests write the document the host serves to artifacts/openapi.json; spectral (pinned in tools/openapi-lint,
+# installed here with npm ci) lints exactly that, and any error fails the build.
+function Invoke-Lint {
+    $document = Join-Path $PSScriptRoot 'artifacts/openapi.json'
+    if (-not (Test-Path $document)) { throw "No ${document}: run the tests first (they write the served OpenAPI document)." }
+    $tools = Join-Path $PSScriptRoot 'tools/openapi-lint'
+    if (-not (Test-Path (Join-Path $tools 'node_modules/@stoplight/spectral-cli'))) {
+        Step 'Installing the OpenAPI linter (npm ci in tools/openapi-lint)'
+        Invoke-Checked npm @('ci', '--prefix', $tools, '--no-audit', '--no-fund', '--loglevel', 'error')
+    }
+    Step 'Linting the served OpenAPI document (spectral:oas; errors fail)'
+    Invoke-Checked npm @('exec', '--prefix', $tools, '--offline', '--', 'spectral', 'lint', $document, '--ruleset', (Join-Path $PSScriptRoot '.spectral.yaml'), '--fail-severity', 'error')
+}
+
 switch ($Command) {
     'build' { Build-Solution }
 
@@ -66,8 +81,11 @@ switch ($Command) {
         Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'tools/Cases.Cli', '--', 'run')
     }
 
+    'lint' { Invoke-Lint }
+
     'test' {
         Build-Solution
+        $started = Get-Date
         Step 'Running every test (the integration tests start a throwaway PostgreSQL)'
         $arguments = @('test', 'Cases.sln', '--no-build', '-c', $Configuration, '--logger', 'console;verbosity=normal')
         if ($Filter) { $arguments += @('--filter', $Filter) }
@@ -83,6 +101,13 @@ switch ($Command) {
         Write-Host "$passed passed, $failed failed, $skipped skipped"
         if ($exit -ne 0) { throw "dotnet test failed with exit code $exit" }
         if ($passed -eq 0) { throw 'No test ran.' }
+        $document = Get-Item (Join-Path $PSScriptRoot 'artifacts/openapi.json') -ErrorAction SilentlyContinue
+        if ($Filter -and (-not $document -or $document.LastWriteTime -lt $started)) {
+            Write-Host 'Lint skipped: this filtered run served no OpenAPI document (no API test ran).'
+        }
+        else {
+            Invoke-Lint
+        }
     }
 
     { $_ -in 'rebuild', 'verify' } {

@@ -41,6 +41,7 @@ public sealed class BadInputTests(ApiFixture fixture) : ApiTest(fixture)
         { "a grid is not a micro-grid", "/api/appeals", Appeal(b => b["microGridId"] = SuchengDemoData.Known.YafangGrid), 400, "microGridId" },
         { "unknown micro-grid", "/api/appeals", Appeal(b => b["microGridId"] = "nowhere"), 400, "microGridId" },
         { "missing resident", "/api/appeals", Appeal(b => b.Remove("resident")), 400, "resident" },
+        { "missing category and micro-grid", "/api/appeals", Appeal(b => { b.Remove("category"); b.Remove("microGridId"); }), 400, "microGridId" },
         { "phone with letters", "/api/appeals", Appeal(b => b["resident"] = new { name = "王", phone = "call me" }), 400, "resident.phone" },
     };
 

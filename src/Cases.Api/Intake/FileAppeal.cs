@@ -47,7 +47,7 @@ public sealed class FileAppealValidator : AbstractValidator<FileAppealRequest>
             .WithMessage($"'urgency' must be one of: {string.Join(", ", Urgencies)}.");
         RuleFor(x => x.Title).NotEmpty().MaximumLength(200);
         RuleFor(x => x.Description).NotEmpty().MaximumLength(4000);
-        RuleFor(x => x.Category).NotEmpty().MustAsync(async (code, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(code!))
+        RuleFor(x => x.Category).Cascade(CascadeMode.Stop).NotEmpty().MustAsync(async (code, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(code!))
             .WithMessage(x => $"There is no category '{x.Category}'.");
         // Whether it names a micro-grid is the decider's to say: it routes the case from that node.
         RuleFor(x => x.MicroGridId).NotEmpty().MaximumLength(100);

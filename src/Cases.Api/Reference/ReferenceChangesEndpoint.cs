@@ -27,7 +27,7 @@ public static class ReferenceChangesEndpoint
     /// Every node serves the same history; the newest <c>version</c> is the one every node converges to.
     /// </summary>
     [WolverineGet("/api/reference/changes", OperationId = "referenceChanges")]
-    [Tags("Reference data", "Audit")]
+    [Tags("Reference data")]
     [ProducesResponseType<ReferenceChangesPage>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public static async Task<IResult> Get(string? after, int? limit, IQuerySession session, CancellationToken ct)

@@ -93,9 +93,16 @@ public sealed class ApiClient(HttpClient http)
 
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var contract = await OpenApiContract.ServedBy(http);
+        if (contract.Violation(method, path, json is null ? null : contentType, json, (int)response.StatusCode, mediaType, text) is { } violation)
+        {
+            Assert.Fail($"The answer to {method} {path} breaks the served OpenAPI document: {violation}\nBody: {text}");
+        }
+
         return new Answer(
             response.StatusCode,
-            response.Content.Headers.ContentType?.MediaType,
+            mediaType,
             text.Length == 0 ? null : JsonNode.Parse(text),
             response.Headers);
     }

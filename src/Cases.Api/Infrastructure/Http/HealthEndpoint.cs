@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Wolverine.Http;
 
@@ -10,6 +11,8 @@ public static class HealthEndpoint
     /// <summary>200 when the database answers, 503 otherwise.</summary>
     [WolverineGet("/health", OperationId = "health")]
     [Tags("Operations")]
+    [ProducesResponseType<Health>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Health>(StatusCodes.Status503ServiceUnavailable)]
     public static async Task<IResult> Get(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         try

@@ -35,8 +35,25 @@ public static class OpenApiSetup
             """,
     };
 
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Intake", "Filing a resident's appeal: the start of every case."),
+        ("Cases", "Reading cases: one case view, or a filtered page of them."),
+        ("Lifecycle", "Commands that move a case from acknowledgement to closure."),
+        ("Escalation", "Moving a case up the grid tree, and supervision from above."),
+        ("Dispatch", "Sending a case to a department, and the department accepting or returning it."),
+        ("Clocks", "Pausing, resuming and extending the deadlines of a case."),
+        ("Audit", "A case's events, and the case as it was at any version or moment."),
+        ("Boards", "What a node or a department holds right now."),
+        ("Departments", "The feed a department's own system reads its dispatches from."),
+        ("Metrics", "Response-time and satisfaction figures, and the projections behind them."),
+        ("Reference data", "The grid tree, departments, categories and their limits, and routing rules."),
+        ("Operations", "Health of the running service."),
+    ];
+
     public static void Configure(OpenApiOptions options)
     {
+        options.AddSchemaTransformer<ValidatorSchemaTransformer>();
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
@@ -50,13 +67,30 @@ public static class OpenApiSetup
                     "the case's state does not allow or a stale `expectedVersion`.\n\n" +
                     "Until authentication lands, the caller declares who it is in headers: `X-Cases-Actor` (id), `X-Cases-Role`, " +
                     "`X-Cases-Node` (a grid node id, scoping a grid worker), `X-Cases-Department` and `X-Cases-Actor-Name`.",
+                // The project has no public home or licence yet: these say so rather than invent one.
+                Contact = new OpenApiContact { Name = "Cases maintainers" },
+                License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
             };
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+
+            // The generator names the server after the request with a trailing slash; clients append paths that start with one.
+            foreach (var server in document.Servers ?? [])
+            {
+                server.Url = server.Url?.TrimEnd('/') is { Length: > 0 } url ? url : server.Url;
+            }
+
             return Task.CompletedTask;
         });
 
         options.AddOperationTransformer((operation, context, _) =>
         {
-            if (operation.OperationId is { } id && RequestExamples.TryGetValue(id, out var example) &&
+            if (operation.OperationId is { } id && OpenApiOperations.Docs.TryGetValue(id, out var docs))
+            {
+                operation.Summary = docs.Summary;
+                operation.Description = docs.Description;
+            }
+
+            if (operation.OperationId is { } exampleId && RequestExamples.TryGetValue(exampleId, out var example) &&
                 operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true)
             {
                 media.Example = JsonNode.Parse(example);
@@ -89,8 +123,11 @@ public static class OpenApiSetup
                 }
             }
 
+            OpenApiProblems.Document(operation, context);
             return Task.CompletedTask;
         });
+
+        options.AddDocumentTransformer(ValidatorSchemaTransformer.CollapseNullables);
     }
 
     private static readonly (string Name, string Description)[] ActorHeaders =
