@@ -1,6 +1,8 @@
 using Cases.Api;
 using Cases.Api.Infrastructure;
 using Cases.Api.Infrastructure.Database;
+using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Infrastructure.Validation;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -34,9 +36,11 @@ if (args is ["projections", _, ..] or ["generate", ..])
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.MapOpenApi("/openapi/{documentName}.json");
-app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Cases API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+app.UseCasesSecurity();
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Cases API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+    .AddPreferredSecuritySchemes([OpenApiSecurity.BearerScheme])).AllowAnonymous();
+app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription().AllowAnonymous();
 app.MapWolverineEndpoints(wolverine =>
 {
     wolverine.RejectUnparseableQueryValues = true;

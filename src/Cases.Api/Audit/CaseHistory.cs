@@ -1,9 +1,11 @@
 using Cases.Api.Cases;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using JasperFx.Events;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -17,17 +19,18 @@ public sealed record CaseHistory(Guid CaseId, string CaseNumber, IReadOnlyList<H
 public static class CaseHistoryEndpoints
 {
     [WolverineGet("/api/cases/{caseId}/history", OperationId = "caseHistory")]
+    [Authorize(Roles = Roles.CaseReaders)]
     [Tags("Audit")]
     [ProducesResponseType<CaseHistory>(StatusCodes.Status200OK)]
     public static async Task<IResult> History(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(caseId, token: ct);
-        if (events.Count == 0)
+        var state = events.Aggregate((Case?)null, (s, e) => Case.Evolve(s, e.Data));
+        if (state is null || !CaseScope.MayRead(actors.Current(http), state))
         {
-            return Problems.NotFound($"There is no case '{caseId}'.");
+            return CaseScope.Hidden(caseId);
         }
 
-        var state = events.Aggregate((Case?)null, (s, e) => Case.Evolve(s, e.Data))!;
         var maySee = PersonalData.MaySee(state, actors.Current(http));
         return Results.Ok(new CaseHistory(caseId, state.CaseNumber, [.. events.Select(e => new HistoryEvent(
             e.Sequence,
@@ -40,6 +43,7 @@ public static class CaseHistoryEndpoints
 
     /// <summary>The case view as it was at stream version <c>version</c>, or at the moment <c>at</c>.</summary>
     [WolverineGet("/api/cases/{caseId}/state", OperationId = "caseStateAt")]
+    [Authorize(Roles = Roles.CaseReaders)]
     [Tags("Audit")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static async Task<IResult> State(Guid caseId, long? version, DateTimeOffset? at, HttpContext http, IQuerySession session, IActorAccessor actors, TimeProvider clock, CancellationToken ct)
@@ -55,9 +59,9 @@ public static class CaseHistoryEndpoints
         }
 
         var events = await session.Events.FetchStreamAsync(caseId, token: ct);
-        if (events.Count == 0)
+        if (events.Count == 0 || !CaseScope.MayRead(actors.Current(http), events.Aggregate((Case?)null, (s, e) => Case.Evolve(s, e.Data))!))
         {
-            return Problems.NotFound($"There is no case '{caseId}'.");
+            return CaseScope.Hidden(caseId);
         }
 
         IEnumerable<IEvent> upTo = version is { } v ? events.Where(e => e.Version <= v) : events.Where(e => e.Timestamp <= at!.Value);

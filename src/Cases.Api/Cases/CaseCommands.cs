@@ -1,6 +1,7 @@
 using Cases.Api.Clocks;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Domain.Sla;
@@ -25,10 +26,16 @@ public sealed class CaseCommands(ReferenceData referenceData, IActorAccessor act
         Func<Case, DecisionContext, Decision> decide,
         CancellationToken cancellationToken)
     {
-        var stream = await session.Events.FetchForWriting<Case>(caseId, cancellationToken);
-        if (stream.Aggregate is not { } state)
+        var actor = actors.Current(http);
+        if (caseId == Guid.Empty)
         {
-            return Problems.NotFound($"There is no case '{caseId}'.");
+            return CaseScope.Hidden(caseId);
+        }
+
+        var stream = await session.Events.FetchForWriting<Case>(caseId, cancellationToken);
+        if (stream.Aggregate is not { } state || !CaseScope.MayAct(actor, state))
+        {
+            return CaseScope.Hidden(caseId);
         }
 
         if (expectedVersion is { } expected && expected != stream.CurrentVersion)
@@ -36,7 +43,6 @@ public sealed class CaseCommands(ReferenceData referenceData, IActorAccessor act
             return Problems.Conflict($"The case is at version {stream.CurrentVersion}, not the expected {expected}; it changed since you read it. Nothing was changed.");
         }
 
-        var actor = actors.Current(http);
         var context = await ContextAsync(actor, state.Category, cancellationToken);
         var decision = decide(state, context);
         if (decision.Refusal is { } refusal)

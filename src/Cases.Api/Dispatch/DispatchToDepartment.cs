@@ -1,8 +1,10 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -31,6 +33,7 @@ public sealed class DispatchValidator : AbstractValidator<DispatchRequest>
 public static class DispatchEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/dispatch", OperationId = "dispatch")]
+    [Authorize(Roles = Roles.Coordinators)]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(

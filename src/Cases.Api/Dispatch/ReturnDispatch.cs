@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -22,6 +24,7 @@ public sealed class ReturnDispatchValidator : AbstractValidator<ReturnDispatchRe
 public static class ReturnDispatchEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/dispatches/{dispatchId}/return", OperationId = "returnDispatch")]
+    [Authorize(Roles = Roles.Departments)]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, Guid dispatchId, ReturnDispatchRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>

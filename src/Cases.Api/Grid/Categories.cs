@@ -1,8 +1,10 @@
 using System.Xml;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain.Sla;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -72,6 +74,7 @@ public static class Durations
 public static class CategoryEndpoints
 {
     [WolverineGet("/api/categories", OperationId = "categories")]
+    [Authorize]
     [Tags("Reference data")]
     [ProducesResponseType<CategoryView[]>(StatusCodes.Status200OK)]
     public static async Task<IReadOnlyList<CategoryView>> List(ReferenceData referenceData, CancellationToken ct) =>
@@ -79,6 +82,7 @@ public static class CategoryEndpoints
 
     /// <summary>Admin: replaces a category's limits. Clocks that start afterwards use them; running clocks keep theirs.</summary>
     [WolverinePut("/api/categories/{code}/limits", OperationId = "replaceCategoryLimits")]
+    [Authorize(Roles = Roles.Administrators)]
     [Tags("Reference data")]
     [ProducesResponseType<CategoryView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Replace(string code, LimitsBody body, ReferenceData referenceData, CancellationToken ct)

@@ -1,8 +1,10 @@
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Domain.Grid;
 using Cases.Domain.Routing;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -19,7 +21,7 @@ public sealed class RoutingRulesValidator : AbstractValidator<RoutingRulesBody>
     {
         RuleFor(x => x.StartRules).NotNull();
         RuleFor(x => x.SuggestedDepartments).NotNull();
-        RuleForEach(x => x.StartRules).ChildRules(rule =>
+        RuleForEach(x => x.StartRules).NotNull().ChildRules(rule =>
         {
             rule.RuleFor(r => r.Category).NotEmpty().MustAsync(async (c, ct) => (await referenceData.GetAsync(ct)).Categories.ContainsKey(c!))
                 .WithMessage(r => $"There is no category '{r.Category}'.");
@@ -30,7 +32,7 @@ public sealed class RoutingRulesValidator : AbstractValidator<RoutingRulesBody>
         RuleForEach(x => x.SuggestedDepartments).MustAsync(async (pair, ct) =>
             {
                 var reference = await referenceData.GetAsync(ct);
-                return reference.Categories.ContainsKey(pair.Key) && reference.Departments.ContainsKey(pair.Value);
+                return pair.Value is not null && reference.Categories.ContainsKey(pair.Key) && reference.Departments.ContainsKey(pair.Value);
             })
             .WithMessage("Each suggestion maps a known category to a known department.");
     }
@@ -39,6 +41,7 @@ public sealed class RoutingRulesValidator : AbstractValidator<RoutingRulesBody>
 public static class RoutingRulesEndpoints
 {
     [WolverineGet("/api/routing-rules", OperationId = "routingRules")]
+    [Authorize]
     [Tags("Reference data")]
     [ProducesResponseType<RoutingRulesBody>(StatusCodes.Status200OK)]
     public static async Task<RoutingRulesBody> Get(ReferenceData referenceData, CancellationToken ct) =>
@@ -46,6 +49,7 @@ public static class RoutingRulesEndpoints
 
     /// <summary>Admin: replaces the routing rules. Appeals filed afterwards follow them.</summary>
     [WolverinePut("/api/routing-rules", OperationId = "replaceRoutingRules")]
+    [Authorize(Roles = Roles.Administrators)]
     [Tags("Reference data")]
     [ProducesResponseType<RoutingRulesBody>(StatusCodes.Status200OK)]
     public static async Task<RoutingRulesBody> Put(RoutingRulesBody body, ReferenceData referenceData, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Cases.Api.Cases;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Intake;
 using Cases.Api.Reference;
 using Cases.Domain.Grid;
@@ -32,7 +33,8 @@ public static class ServiceRegistration
         services.AddSingleton(new SlaPolicy(options.CalendarFile is { Length: > 0 } file
             ? WorkingCalendar.FromJson(File.ReadAllText(file))
             : WorkingCalendar.China2026));
-        services.AddSingleton<IActorAccessor, HeaderActorAccessor>();
+        services.AddSingleton<IActorAccessor, ClaimsActorAccessor>();
+        builder.AddCasesSecurity(options);
         services.AddSingleton<ReferenceData>();
         services.AddHostedService<ReferenceDataWarmup>();
         services.AddSingleton<CaseCommands>();
@@ -40,9 +42,16 @@ public static class ServiceRegistration
         services.AddSingleton<Clocks.ClockScheduler>();
         services.AddSingleton<Metrics.ProjectionStatus>();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        // A rule stops at its first failure, so a later check never sees the null an earlier one refused.
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
         services.AddValidatorsFromAssemblyContaining<FileAppealValidator>(ServiceLifetime.Singleton);
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Whatever the environment, no exception detail leaves the service.
+            context.ProblemDetails.Extensions.Remove("exception");
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        });
         services.AddExceptionHandler<CasesExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.AddOpenApi(openApi => OpenApiSetup.Configure(openApi));
@@ -116,5 +125,8 @@ public static class ServiceRegistration
         json.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         json.Converters.Add(new IsoDurationConverter());
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+
+        // Deeper than any request of ours needs, shallow enough that a hostile nesting is refused cheaply.
+        json.MaxDepth = 32;
     }
 }

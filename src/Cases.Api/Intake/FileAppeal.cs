@@ -4,11 +4,13 @@ using Cases.Api.Cases;
 using Cases.Api.Clocks;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Domain.Grid;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -67,6 +69,7 @@ public static class FileAppealEndpoint
 
     /// <summary>Files one appeal. The 201 is sent only once the case is committed to the store.</summary>
     [WolverinePost("/api/appeals", OperationId = "fileAppeal")]
+    [Authorize(Roles = Roles.Intake)]
     [Tags("Intake")]
     [ProducesResponseType<AppealFiled>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -83,19 +86,26 @@ public static class FileAppealEndpoint
         IActorAccessor actors,
         CancellationToken cancellationToken)
     {
-        var key = http.Request.Headers[IdempotencyHeader].ToString();
-        var hash = key.Length > 0 ? Hash(body) : null;
-        if (key.Length > 200)
+        var header = http.Request.Headers[IdempotencyHeader].ToString();
+        if (header.Length > 200 || header.Any(char.IsControl))
         {
-            return Problems.Invalid(IdempotencyHeader, "An Idempotency-Key is at most 200 characters.");
+            return Problems.Invalid(IdempotencyHeader, "An Idempotency-Key is at most 200 printable characters.");
         }
 
+        var actor = actors.Current(http);
+        if (actor.NodeId is not null && !CaseScope.MayReadNode(actor, (await referenceData.GetAsync(cancellationToken)).Tree, body.MicroGridId!))
+        {
+            return CaseScope.Forbidden($"'{body.MicroGridId}' is not at or beneath your node; report it to the grid it belongs to.");
+        }
+
+        // Keys are per caller: another caller's key, even the same string, is another appeal.
+        var key = header.Length > 0 ? $"{actor.Id.Length}:{actor.Id}:{header}" : "";
+        var hash = key.Length > 0 ? Hash(body) : null;
         if (hash is not null && await session.LoadAsync<IdempotencyRecord>(key, cancellationToken) is { } earlier)
         {
             return Replay(earlier, hash, await session.LoadAsync<Case>(earlier.CaseId, cancellationToken));
         }
 
-        var actor = actors.Current(http);
         var context = await commands.ContextAsync(actor, body.Category!, cancellationToken);
         var urgency = Enum.Parse<Urgency>(body.Urgency!, ignoreCase: true);
         var routing = (await referenceData.GetAsync(cancellationToken)).Routing;

@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -19,6 +21,7 @@ public sealed class AcknowledgeValidator : AbstractValidator<AcknowledgeRequest>
 public static class AcknowledgeEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/acknowledge", OperationId = "acknowledge")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, AcknowledgeRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>

@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -23,6 +25,7 @@ public sealed class RequestExtensionValidator : AbstractValidator<RequestExtensi
 public static class RequestExtensionEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/extension", OperationId = "requestExtension")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, RequestExtensionRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
@@ -43,6 +46,7 @@ public sealed class DecideExtensionValidator : AbstractValidator<DecideExtension
 public static class DecideExtensionEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/extension/decision", OperationId = "decideExtension")]
+    [Authorize(Roles = Roles.Coordinators)]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, DecideExtensionRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>

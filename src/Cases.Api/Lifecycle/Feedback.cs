@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -24,6 +26,7 @@ public sealed class FeedbackValidator : AbstractValidator<FeedbackRequest>
 public static class FeedbackEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/feedback", OperationId = "feedback")]
+    [Authorize(Roles = Roles.Agents)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, FeedbackRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>

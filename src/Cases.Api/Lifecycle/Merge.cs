@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -19,6 +21,7 @@ public sealed class MergeValidator : AbstractValidator<MergeRequest>
 public static class MergeEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/merge", OperationId = "merge")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(Guid caseId, MergeRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct)

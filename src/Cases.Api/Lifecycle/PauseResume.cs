@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -22,6 +24,7 @@ public sealed class PauseValidator : AbstractValidator<PauseRequest>
 public static class PauseEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/pause", OperationId = "pause")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, PauseRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>
@@ -42,6 +45,7 @@ public sealed class ResumeValidator : AbstractValidator<ResumeRequest>
 public static class ResumeEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/resume", OperationId = "resume")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, ResumeRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>

@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -22,6 +24,7 @@ public sealed class ResolveValidator : AbstractValidator<ResolveRequest>
 public static class ResolveEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/resolve", OperationId = "resolve")]
+    [Authorize(Roles = Roles.Resolvers)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, ResolveRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>

@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -22,6 +24,7 @@ public sealed class SuperviseValidator : AbstractValidator<SuperviseRequest>
 public static class SuperviseEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/supervise", OperationId = "supervise")]
+    [Authorize(Roles = Roles.Coordinators)]
     [Tags("Escalation")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, SuperviseRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>

@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -22,6 +24,7 @@ public sealed class WithdrawValidator : AbstractValidator<WithdrawRequest>
 public static class WithdrawEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/withdraw", OperationId = "withdraw")]
+    [Authorize(Roles = Roles.Agents)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, WithdrawRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct) =>

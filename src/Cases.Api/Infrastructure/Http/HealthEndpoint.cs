@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Npgsql;
 using Wolverine.Http;
 
@@ -9,6 +10,7 @@ public static class HealthEndpoint
 {
     /// <summary>200 when the database answers, 503 otherwise.</summary>
     [WolverineGet("/health", OperationId = "health")]
+    [AllowAnonymous]
     [Tags("Operations")]
     public static async Task<IResult> Get(NpgsqlDataSource dataSource, CancellationToken ct)
     {
