@@ -14,7 +14,7 @@ public sealed record DevTokenRequest(string? Role, string? NodeId, string? Depar
 public sealed record DevToken(string Token);
 
 /// <summary>Signs demo tokens with the key made at start-up. Exists for demos and tests only.</summary>
-public sealed class DemoTokens(SigningKeys keys, AuthOptions auth, TimeProvider clock)
+public sealed class DemoTokens(SigningKeys keys, AuthOptions auth)
 {
     public string Issue(string subject, string role, string? name, string? nodeId, string? departmentId)
     {
@@ -22,7 +22,9 @@ public sealed class DemoTokens(SigningKeys keys, AuthOptions auth, TimeProvider 
         Add(claims, CasesClaims.Name, name);
         Add(claims, CasesClaims.Node, nodeId);
         Add(claims, CasesClaims.Department, departmentId);
-        var now = clock.GetUtcNow().UtcDateTime;
+        // Wall-clock time, not the service's TimeProvider: the bearer handler checks lifetimes against the real clock,
+        // and a scripted or replayed history may run the service's clock anywhere.
+        var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = auth.Issuer,
