@@ -1,4 +1,5 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
@@ -24,9 +25,10 @@ public static class MergeEndpoint
     [Authorize(Roles = Roles.Handlers)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Post(Guid caseId, MergeRequest body, HttpContext http, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct)
+    public static async Task<IResult> Post(Guid caseId, MergeRequest body, HttpContext http, IActorAccessor actors, IDocumentSession session, IMessageBus bus, CaseCommands commands, CancellationToken ct)
     {
-        var target = await session.LoadAsync<Case>(body.IntoCaseId!.Value, ct);
+        // A target outside the caller's scope is as absent as a missing one: the answer must not confirm it exists.
+        var target = await session.LoadAsync<Case>(body.IntoCaseId!.Value, ct) is { } found && CaseScope.MayRead(actors.Current(http), found) ? found : null;
         return await commands.RunAsync(http, session, bus, caseId, body.ExpectedVersion, (state, ctx) => CaseDecider.Decide(state, new Merge(body.IntoCaseId!.Value), target, ctx), ct);
     }
 }
