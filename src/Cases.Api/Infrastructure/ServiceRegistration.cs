@@ -50,6 +50,7 @@ public static class ServiceRegistration
         {
             // Whatever the environment, no exception detail leaves the service.
             context.ProblemDetails.Extensions.Remove("exception");
+            context.ProblemDetails.Detail = ProblemText.Sanitize(context.ProblemDetails.Detail);
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<CasesExceptionHandler>();
@@ -124,6 +125,7 @@ public static class ServiceRegistration
         json.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
         json.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         json.Converters.Add(new IsoDurationConverter());
+        json.Converters.Add(new RequestBodyJson());
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
 
         // Deeper than any request of ours needs, shallow enough that a hostile nesting is refused cheaply.
