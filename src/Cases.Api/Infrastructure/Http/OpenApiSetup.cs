@@ -70,7 +70,7 @@ public static class OpenApiSetup
                 {
                     Name = "Idempotency-Key",
                     In = ParameterLocation.Header,
-                    Description = "Makes retries safe: the same key with the same body returns the same case and files nothing new; with a different body it is 409.",
+                    Description = "Makes retries safe: the same caller with the same key and body gets the same case and files nothing new; with a different body it is 409. Keys are per caller.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
                 });
             }
