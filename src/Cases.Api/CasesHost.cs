@@ -1,4 +1,5 @@
 using Cases.Api.Infrastructure;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Infrastructure.Validation;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -54,9 +55,11 @@ public static class CasesHost
         var (app, options) = Compose(builder);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Cases API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.UseCasesSecurity();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Cases API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .AddPreferredSecuritySchemes([OpenApiSecurity.BearerScheme])).AllowAnonymous();
+        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription().AllowAnonymous();
         app.MapWolverineEndpoints(wolverine =>
         {
             wolverine.RejectUnparseableQueryValues = true;

@@ -115,7 +115,14 @@ public sealed class BadInputTests(ApiFixture fixture) : ApiTest(fixture)
     public async Task Acknowledging_a_case_that_sits_at_another_node_is_refused()
     {
         var caseId = (await Api.FileAppeal()).CaseId;
-        var answer = (await Api.Command(caseId, "acknowledge", new { }, Caller.GridWorker(SuchengDemoData.Known.LvzhouBuilding9Unit1))).ShouldBe(HttpStatusCode.Conflict);
+
+        // Another street's worker: the case is outside their scope, so it is hidden exactly like a missing one.
+        var hidden = (await Api.Command(caseId, "acknowledge", new { }, Caller.GridWorker(SuchengDemoData.Known.LvzhouBuilding9Unit1))).ShouldBe(HttpStatusCode.NotFound);
+        var missing = (await Api.Command(Guid.Empty, "acknowledge", new { }, Caller.GridWorker(SuchengDemoData.Known.LvzhouBuilding9Unit1))).ShouldBe(HttpStatusCode.NotFound);
+        Assert.Equal(missing.Text("detail").Replace(Guid.Empty.ToString(), caseId.ToString(), StringComparison.Ordinal), hidden.Text("detail"));
+
+        // The grid head above it may see it, but the domain wants the micro-grid to acknowledge first.
+        var answer = (await Api.Command(caseId, "acknowledge", new { }, Caller.GridWorker(SuchengDemoData.Known.YafangGrid))).ShouldBe(HttpStatusCode.Conflict);
         Assert.Contains(SuchengDemoData.Known.YafangBuilding4, answer.Text("detail"), StringComparison.Ordinal);
         Assert.Single(await StreamOf(caseId));
     }

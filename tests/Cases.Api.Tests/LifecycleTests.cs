@@ -27,7 +27,7 @@ public sealed class LifecycleTests(ApiFixture fixture) : ApiTest(fixture)
         Assert.Equal("grid", escalated.Text("currentLevel"));
         Assert.Equal("open", escalated.Text("status"));
 
-        var gridHead = Caller.GridWorker(Grid);
+        var gridHead = Caller.CoordinatorAt(Grid);
         (await Api.Command(caseId, "acknowledge", new { }, gridHead)).ShouldBe(HttpStatusCode.OK);
         var dispatched = (await Api.Command(caseId, "dispatch", new { departmentId = "urban", instructions = "Inspect after 22:00." }, gridHead)).ShouldBe(HttpStatusCode.OK);
         Assert.Equal("dispatched", dispatched.Text("status"));
@@ -135,8 +135,9 @@ public sealed class LifecycleTests(ApiFixture fixture) : ApiTest(fixture)
 
         var resolveBy = resumed.Body["resolveBy"]!.GetValue<DateTimeOffset>();
         (await Api.Command(caseId, "extension", new { days = 3, reason = "Waiting for parts." }, worker)).ShouldBe(HttpStatusCode.OK);
-        (await Api.Command(caseId, "extension/decision", new { granted = true }, worker)).ShouldBe(HttpStatusCode.Conflict);
-        var granted = (await Api.Command(caseId, "extension/decision", new { granted = true }, Caller.GridWorker(Grid))).ShouldBe(HttpStatusCode.OK);
+        (await Api.Command(caseId, "extension/decision", new { granted = true }, worker)).ShouldBe(HttpStatusCode.Forbidden);
+        (await Api.Command(caseId, "extension/decision", new { granted = true }, Caller.CoordinatorAt(MicroGrid))).ShouldBe(HttpStatusCode.Conflict);
+        var granted = (await Api.Command(caseId, "extension/decision", new { granted = true }, Caller.CoordinatorAt(Grid))).ShouldBe(HttpStatusCode.OK);
         Assert.True(granted.Body!["resolveBy"]!.GetValue<DateTimeOffset>() > resolveBy.AddDays(2));
 
         var supervised = (await Api.Command(caseId, "supervise", new { note = "Report by 17:00." }, Caller.Coordinator)).ShouldBe(HttpStatusCode.OK);

@@ -14,7 +14,7 @@ public sealed class GeneratedClientLifecycleTests(ClientFixture fixture)
     [Fact]
     public async Task A_case_goes_from_intake_to_closure_through_the_generated_client()
     {
-        var agent = fixture.ClientFor("agent-li", "agent");
+        var agent = await fixture.ClientFor("agent-li", "agent");
         var filed = await agent.Api.Appeals.PostAsync(new FileAppealRequest
         {
             Channel = "hotline",
@@ -32,19 +32,19 @@ public sealed class GeneratedClientLifecycleTests(ClientFixture fixture)
         var thisCase = agent.Api.Cases[caseId];
 
         // Optional fields stay out of the body: no note, no expectedVersion.
-        var worker = fixture.ClientFor($"worker-{MicroGrid}", "gridworker", MicroGrid).Api.Cases[caseId];
+        var worker = (await fixture.ClientFor($"worker-{MicroGrid}", "gridworker", MicroGrid)).Api.Cases[caseId];
         var acknowledged = await worker.Acknowledge.PostAsync(new AcknowledgeRequest());
         Assert.Equal(CaseStatus.Acknowledged, acknowledged!.Status);
         var escalated = await worker.Escalate.PostAsync(new EscalateRequest { Reason = "Needs the grid head.", ExpectedVersion = acknowledged.Version });
         Assert.Equal(Grid, escalated!.CurrentNodeId);
 
-        var gridHead = fixture.ClientFor($"worker-{Grid}", "gridworker", Grid).Api.Cases[caseId];
+        var gridHead = (await fixture.ClientFor($"coordinator-{Grid}", "coordinator", Grid)).Api.Cases[caseId];
         await gridHead.Acknowledge.PostAsync(new AcknowledgeRequest { Note = "Taking it." });
         var dispatched = await gridHead.Dispatch.PostAsync(new DispatchRequest { DepartmentId = "urban" });
         Assert.Equal(CaseStatus.Dispatched, dispatched!.Status);
         var dispatchId = Assert.Single(dispatched.Dispatches!).DispatchId!.Value;
 
-        var urban = fixture.ClientFor("dept-urban", "department", departmentId: "urban").Api.Cases[caseId];
+        var urban = (await fixture.ClientFor("dept-urban", "department", departmentId: "urban")).Api.Cases[caseId];
         var accepted = await urban.Dispatches[dispatchId].Accept.PostAsync(new AcceptDispatchRequest());
         Assert.Equal(DispatchStatus.Accepted, Assert.Single(accepted!.Dispatches!).Status);
         var resolved = await urban.Resolve.PostAsync(new ResolveRequest { Resolution = "Contractor stops at 21:00." });
@@ -62,8 +62,9 @@ public sealed class GeneratedClientLifecycleTests(ClientFixture fixture)
     [Fact]
     public async Task A_refused_command_surfaces_as_the_documented_problem()
     {
-        var agent = fixture.ClientFor("agent-li", "agent");
-        var problem = await Assert.ThrowsAsync<ProblemDetails>(() => agent.Api.Cases[Guid.NewGuid()].Acknowledge.PostAsync(new AcknowledgeRequest()));
+        var agent = await fixture.ClientFor("agent-li", "agent");
+        var coordinator = await fixture.ClientFor("coord-district", "coordinator", "sc");
+        var problem = await Assert.ThrowsAsync<ProblemDetails>(() => coordinator.Api.Cases[Guid.NewGuid()].Acknowledge.PostAsync(new AcknowledgeRequest()));
         Assert.Equal(404, problem.Status);
 
         var invalid = await Assert.ThrowsAsync<HttpValidationProblemDetails>(() => agent.Api.Appeals.PostAsync(new FileAppealRequest { Channel = "fax" }));

@@ -5,10 +5,16 @@ using System.Text.Json;
 
 namespace Cases.Bench.Infrastructure;
 
-/// <summary>Who a request acts as, sent in the X-Cases-* headers (as the integration tests do).</summary>
+/// <summary>Who a request acts as: the claims of a demo bearer token from /api/dev/tokens (as the integration tests do).</summary>
 public sealed record Actor(string Id, string Role, string? NodeId = null, string? DepartmentId = null)
 {
     public static Actor Agent { get; } = new("agent-bench", "agent");
+
+    public static Actor Auditor { get; } = new("auditor-bench", "auditor");
+
+    public static Actor Admin { get; } = new("admin-bench", "admin");
+
+    public static Actor Coordinator(string nodeId) => new($"coord-{nodeId}", "coordinator", nodeId);
 
     public static Actor GridWorker(string nodeId) => new($"worker-{nodeId}", "gridworker", nodeId);
 
@@ -25,6 +31,8 @@ public sealed class BenchHttp : IDisposable
     };
 
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Actor, Task<string>> _tokens = new();
 
     public BenchHttp(string baseUrl)
     {
@@ -49,9 +57,26 @@ public sealed class BenchHttp : IDisposable
 
     public static byte[] Body<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Json);
 
-    public async Task<T> GetJsonAsync<T>(string path, CancellationToken cancellationToken) =>
-        await JsonSerializer.DeserializeAsync<T>(await Client.GetStreamAsync(new Uri(path, UriKind.Relative), cancellationToken), Json, cancellationToken)
-        ?? throw new InvalidOperationException($"GET {path} answered null.");
+    public async Task<T> GetJsonAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(Actor.Auditor, cancellationToken));
+        using var response = await Client.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await JsonSerializer.DeserializeAsync<T>(await response.Content.ReadAsStreamAsync(cancellationToken), Json, cancellationToken)
+            ?? throw new InvalidOperationException($"GET {path} answered null.");
+    }
+
+    /// <summary>A demo token per actor, fetched once: the cost measured is validating it on every request, not issuing it.</summary>
+    public Task<string> TokenAsync(Actor actor, CancellationToken cancellationToken) => _tokens.GetOrAdd(actor, async a =>
+    {
+        var body = Body(new { role = a.Role, nodeId = a.NodeId, departmentId = a.DepartmentId, name = a.Id });
+        using var content = new ByteArrayContent(body) { Headers = { ContentType = JsonType } };
+        using var response = await Client.PostAsync(new Uri("/api/dev/tokens", UriKind.Relative), content, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        return answer.RootElement.GetProperty("token").GetString()!;
+    });
 
     /// <summary>
     /// POSTs and reads the whole answer; a 2xx is timed into the log under <paramref name="operation"/> and its body
@@ -61,20 +86,7 @@ public sealed class BenchHttp : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(json) };
         request.Content.Headers.ContentType = JsonType;
-        if (actor is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Cases-Actor", actor.Id);
-            request.Headers.TryAddWithoutValidation("X-Cases-Role", actor.Role);
-            if (actor.NodeId is not null)
-            {
-                request.Headers.TryAddWithoutValidation("X-Cases-Node", actor.NodeId);
-            }
-
-            if (actor.DepartmentId is not null)
-            {
-                request.Headers.TryAddWithoutValidation("X-Cases-Department", actor.DepartmentId);
-            }
-        }
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(actor ?? (request.Method == HttpMethod.Put ? Actor.Admin : Actor.Auditor), cancellationToken));
 
         var started = Stopwatch.GetTimestamp();
         try
@@ -116,20 +128,7 @@ public sealed class BenchHttp : IDisposable
 
     private async Task<byte[]?> SendAsync(WorkerLog log, string operation, HttpRequestMessage request, Actor? actor, CancellationToken cancellationToken)
     {
-        if (actor is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Cases-Actor", actor.Id);
-            request.Headers.TryAddWithoutValidation("X-Cases-Role", actor.Role);
-            if (actor.NodeId is not null)
-            {
-                request.Headers.TryAddWithoutValidation("X-Cases-Node", actor.NodeId);
-            }
-
-            if (actor.DepartmentId is not null)
-            {
-                request.Headers.TryAddWithoutValidation("X-Cases-Department", actor.DepartmentId);
-            }
-        }
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(actor ?? (request.Method == HttpMethod.Put ? Actor.Admin : Actor.Auditor), cancellationToken));
 
         var started = Stopwatch.GetTimestamp();
         try

@@ -81,7 +81,7 @@ public sealed class LifecycleScenario : IScenario
                 return;
             }
 
-            var gridHead = Actor.GridWorker(Text(escalated, "currentNodeId") ?? microGrid.GridId);
+            var gridHead = Actor.Coordinator(Text(escalated, "currentNodeId") ?? microGrid.GridId);
             if (!log.KeepGoing || await http.PostAsync(log, "acknowledge", path + "acknowledge", BenchHttp.Body(new { }), gridHead, ct) is null)
             {
                 return;
@@ -122,7 +122,7 @@ public sealed class LifecycleScenario : IScenario
 
         if (log.KeepGoing)
         {
-            await http.PostAsync(log, "close", path + "close", BenchHttp.Body(new { note = "电话回访核实，已办结。" }), Actor.Agent, ct);
+            await http.PostAsync(log, "close", path + "close", BenchHttp.Body(new { note = "电话回访核实，已办结。" }), Actor.Coordinator("sc"), ct);
         }
     }
 

@@ -76,14 +76,14 @@ public sealed class MetricsQueriesScenario : IScenario
             var warmClock = Stopwatch.StartNew();
             for (var i = 0; i < warmup && warmClock.Elapsed < budget / 5; i++)
             {
-                last = await context.Http.GetAsync(warm, label, path, Actor.Agent, ct) ?? last;
+                last = await context.Http.GetAsync(warm, label, path, Actor.Auditor, ct) ?? last;
             }
 
             await using var monitor = context.Monitor();
             var started = Stopwatch.StartNew();
             for (var i = 0; i < count && started.Elapsed < budget; i++)
             {
-                last = await context.Http.GetAsync(log, label, path, Actor.Agent, ct) ?? last;
+                last = await context.Http.GetAsync(log, label, path, Actor.Auditor, ct) ?? last;
                 line.Report(Math.Max((double)(i + 1) / count, started.Elapsed / budget));
             }
 

@@ -1,10 +1,12 @@
 using Cases.Api.Cases;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using Cases.Projections.Cases;
 using JasperFx.Events;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -18,17 +20,18 @@ public sealed record CaseHistory(Guid CaseId, string CaseNumber, IReadOnlyList<H
 public static class CaseHistoryEndpoints
 {
     [WolverineGet("/api/cases/{caseId}/history", OperationId = "caseHistory")]
+    [Authorize(Roles = Roles.CaseReaders)]
     [Tags("Audit")]
     [ProducesResponseType<CaseHistory>(StatusCodes.Status200OK)]
     public static async Task<IResult> History(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(caseId, token: ct);
-        if (events.Count == 0)
+        var record = CaseRecord.FoldAll(events.Select(e => e.Data));
+        if (record is null || !CaseScope.MayRead(actors.Current(http), record))
         {
-            return Problems.NotFound($"There is no case '{caseId}'.");
+            return CaseScope.Hidden(caseId);
         }
 
-        var record = CaseRecord.FoldAll(events.Select(e => e.Data))!;
         var maySee = PersonalData.MaySee(record, actors.Current(http));
         return Results.Ok(new CaseHistory(caseId, record.CaseNumber, [.. events.Select(e => new HistoryEvent(
             e.Sequence,
@@ -41,6 +44,7 @@ public static class CaseHistoryEndpoints
 
     /// <summary>The case view as it was at stream version <c>version</c>, or at the moment <c>at</c>.</summary>
     [WolverineGet("/api/cases/{caseId}/state", OperationId = "caseStateAt")]
+    [Authorize(Roles = Roles.CaseReaders)]
     [Tags("Audit")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static async Task<IResult> State(Guid caseId, long? version, DateTimeOffset? at, HttpContext http, IQuerySession session, IActorAccessor actors, TimeProvider clock, CancellationToken ct)
@@ -56,9 +60,9 @@ public static class CaseHistoryEndpoints
         }
 
         var events = await session.Events.FetchStreamAsync(caseId, token: ct);
-        if (events.Count == 0)
+        if (events.Count == 0 || !CaseScope.MayRead(actors.Current(http), CaseRecord.FoldAll(events.Select(e => e.Data))!))
         {
-            return Problems.NotFound($"There is no case '{caseId}'.");
+            return CaseScope.Hidden(caseId);
         }
 
         IEnumerable<IEvent> upTo = version is { } v ? events.Where(e => e.Version <= v) : events.Where(e => e.Timestamp <= at!.Value);

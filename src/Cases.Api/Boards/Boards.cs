@@ -1,6 +1,11 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
+using Cases.Domain;
+using Cases.Domain.Clocks;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -25,14 +30,20 @@ public sealed record DepartmentBoard(string DepartmentId, long Pending, long Acc
 public static class BoardEndpoints
 {
     [WolverineGet("/api/grid/{nodeId}/board", OperationId = "nodeBoard")]
+    [Authorize(Roles = Roles.NodeReaders)]
     [Tags("Boards")]
     [ProducesResponseType<NodeBoard>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Node(string nodeId, BoardQueries boards, ReferenceData referenceData, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Node(string nodeId, HttpContext http, IActorAccessor actors, BoardQueries boards, ReferenceData referenceData, TimeProvider clock, CancellationToken ct)
     {
         var tree = (await referenceData.GetAsync(ct)).Tree;
         if (tree.Find(nodeId) is not { } node)
         {
             return Problems.NotFound($"There is no grid node '{nodeId}'.");
+        }
+
+        if (!CaseScope.MayReadNode(actors.Current(http), tree, nodeId))
+        {
+            return CaseScope.Forbidden($"Node '{nodeId}' is not at or beneath your node.");
         }
 
         var counts = await boards.CountUnderAsync(node, clock.GetUtcNow().ToUniversalTime(), ct);
@@ -43,10 +54,18 @@ public static class BoardEndpoints
     }
 
     [WolverineGet("/api/departments/{departmentId}/board", OperationId = "departmentBoard")]
+    [Authorize(Roles = Roles.DepartmentReaders)]
     [Tags("Boards")]
     [ProducesResponseType<DepartmentBoard>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Department(string departmentId, BoardQueries boards, ReferenceData referenceData, TimeProvider clock, CancellationToken ct) =>
-        (await referenceData.GetAsync(ct)).Departments.ContainsKey(departmentId)
+    public static async Task<IResult> Department(string departmentId, HttpContext http, IActorAccessor actors, BoardQueries boards, ReferenceData referenceData, TimeProvider clock, CancellationToken ct)
+    {
+        if (!(await referenceData.GetAsync(ct)).Departments.ContainsKey(departmentId))
+        {
+            return Problems.NotFound($"There is no department '{departmentId}'.");
+        }
+
+        return CaseScope.MayReadDepartment(actors.Current(http), departmentId)
             ? Results.Ok(await boards.CountForDepartmentAsync(departmentId, clock.GetUtcNow().ToUniversalTime(), ct))
-            : Problems.NotFound($"There is no department '{departmentId}'.");
+            : CaseScope.Forbidden($"You may not read department '{departmentId}'.");
+    }
 }

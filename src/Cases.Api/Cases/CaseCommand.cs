@@ -1,5 +1,6 @@
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using JasperFx;
 using JasperFx.CodeGeneration;
@@ -22,7 +23,7 @@ public sealed class CaseCommand(IDocumentSession session, IMessageBus bus, Actor
     /// <summary>Decides <paramref name="decide"/> on the case and answers with the case view as it now is.</summary>
     public async Task<IResult> RunAsync(Guid caseId, IVersionedCommand body, Func<Case, DecisionContext, Decision> decide)
     {
-        var outcome = await workflow.ExecuteAsync(session, bus, caseId, body.ExpectedVersion, actor, decide, cancellationToken);
+        var outcome = await workflow.ExecuteAsync(session, bus, caseId, body.ExpectedVersion, actor, decide, cancellationToken, r => CaseScope.MayAct(actor, r));
         return outcome switch
         {
             { Refusal: { } refusal } => Problems.From(refusal),
@@ -32,8 +33,9 @@ public sealed class CaseCommand(IDocumentSession session, IMessageBus bus, Actor
     }
 
     /// <summary>Another case's decision state, for commands that consult it (merge).</summary>
+    /// <remarks>One outside the caller's scope is as absent as a missing one: the answer must not confirm it exists.</remarks>
     public async Task<Case?> LoadOtherAsync(Guid caseId) =>
-        (await session.LoadAsync<Projections.Cases.CaseRecord>(caseId, cancellationToken))?.State;
+        await session.LoadAsync<Projections.Cases.CaseRecord>(caseId, cancellationToken) is { } other && CaseScope.MayRead(actor, other) ? other.State : null;
 
     /// <summary>Opened by generated code once per request, before the endpoint runs.</summary>
     public static CaseCommand Open(IDocumentSession session, IMessageBus bus, HttpContext http, IActorAccessor actors, CaseWorkflow workflow) =>

@@ -1,9 +1,11 @@
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using Cases.Projections.Cases;
 using Marten;
 using Marten.Pagination;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -16,13 +18,14 @@ public static class CaseQueries
     public const int MaxPageSize = 200;
 
     [WolverineGet("/api/cases/{caseId}", OperationId = "getCase")]
+    [Authorize(Roles = Roles.CaseReaders)]
     [Tags("Cases")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, TimeProvider clock, CancellationToken ct) =>
-        await session.LoadAsync<CaseRecord>(caseId, ct) is { } found
+        await session.LoadAsync<CaseRecord>(caseId, ct) is { } found && CaseScope.MayRead(actors.Current(http), found)
             ? Results.Ok(CaseView.From(found, actors.Current(http), clock.GetUtcNow().ToUniversalTime()))
-            : Problems.NotFound($"There is no case '{caseId}'.");
+            : CaseScope.Hidden(caseId);
 
     /// <summary>
     /// Lists cases, newest first. <c>nodeId</c> takes the node and everything under it, as the case was routed;
@@ -31,6 +34,7 @@ public static class CaseQueries
     /// <c>from</c>/<c>to</c> bound when they were raised, so a metrics summary's count can be listed case by case.
     /// </summary>
     [WolverineGet("/api/cases", OperationId = "listCases")]
+    [Authorize(Roles = Roles.CaseReaders)]
     [Tags("Cases")]
     [ProducesResponseType<CasePage>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(
@@ -73,7 +77,8 @@ public static class CaseQueries
             return Problems.Invalid("pageSize", $"'pageSize' is between 1 and {MaxPageSize}.");
         }
 
-        IQueryable<CaseRecord> query = session.Query<CaseRecord>();
+        var actor = actors.Current(http);
+        var query = CaseScope.Readable(session.Query<CaseRecord>(), actor);
         if (!string.IsNullOrEmpty(nodeId))
         {
             query = query.Where(c => c.NodePath.Contains(nodeId));
@@ -117,7 +122,6 @@ public static class CaseQueries
         }
 
         var found = await query.OrderByDescending(c => c.RaisedAt).ToPagedListAsync(pageNumber, size, ct);
-        var actor = actors.Current(http);
         return Results.Ok(new CasePage([.. found.Select(c => CaseView.From(c, actor, now))], found.TotalItemCount, pageNumber, size));
     }
 }

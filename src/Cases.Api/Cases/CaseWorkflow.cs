@@ -41,10 +41,17 @@ public sealed class CaseWorkflow(DecisionContextFactory contexts, ClockScheduler
         long? expectedVersion,
         Actor actor,
         Func<Case, DecisionContext, Decision> decide,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<CaseRecord, bool>? reaches = null)
     {
+        if (caseId == Guid.Empty)
+        {
+            return CaseOutcome.Missing(caseId);
+        }
+
+        // A case the caller may not reach is answered exactly as one that does not exist.
         var stream = await session.Events.FetchForWriting<CaseRecord>(caseId, cancellationToken);
-        if (stream.Aggregate is not { } before)
+        if (stream.Aggregate is not { } before || reaches?.Invoke(before) == false)
         {
             return CaseOutcome.Missing(caseId);
         }

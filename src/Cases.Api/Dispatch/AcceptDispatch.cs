@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,6 +22,7 @@ public sealed class AcceptDispatchValidator : AbstractValidator<AcceptDispatchRe
 public static class AcceptDispatchEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/dispatches/{dispatchId}/accept", OperationId = "acceptDispatch")]
+    [Authorize(Roles = Roles.Departments)]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, Guid dispatchId, AcceptDispatchRequest body, CaseCommand command) =>

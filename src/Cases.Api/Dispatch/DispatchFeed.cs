@@ -1,10 +1,13 @@
 using System.Globalization;
+using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Domain.Grid;
 using Cases.Projections.Feed;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -36,13 +39,19 @@ public static class DispatchFeedEndpoint
     /// monotonic with no gaps or duplicates; the feed is eventually consistent (see GET /api/projections).
     /// </summary>
     [WolverineGet("/api/departments/{departmentId}/dispatches", OperationId = "departmentDispatches")]
+    [Authorize(Roles = Roles.DepartmentReaders)]
     [Tags("Departments")]
     [ProducesResponseType<FeedPage>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Get(string departmentId, string? after, int? limit, IQuerySession session, ReferenceData referenceData, CancellationToken ct)
+    public static async Task<IResult> Get(string departmentId, string? after, int? limit, HttpContext http, IActorAccessor actors, IQuerySession session, ReferenceData referenceData, CancellationToken ct)
     {
         if (!(await referenceData.GetAsync(ct)).Departments.ContainsKey(departmentId))
         {
             return Problems.NotFound($"There is no department '{departmentId}'.");
+        }
+
+        if (!CaseScope.MayReadDepartment(actors.Current(http), departmentId))
+        {
+            return CaseScope.Forbidden($"You may not read the dispatches of department '{departmentId}'.");
         }
 
         long cursor = 0;

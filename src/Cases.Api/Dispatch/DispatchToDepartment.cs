@@ -1,7 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -29,6 +31,7 @@ public sealed class DispatchValidator : AbstractValidator<DispatchRequest>
 public static class DispatchEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/dispatch", OperationId = "dispatch")]
+    [Authorize(Roles = Roles.Coordinators)]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, DispatchRequest body, CaseCommand command) =>

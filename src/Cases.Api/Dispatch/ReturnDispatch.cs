@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,6 +22,7 @@ public sealed class ReturnDispatchValidator : AbstractValidator<ReturnDispatchRe
 public static class ReturnDispatchEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/dispatches/{dispatchId}/return", OperationId = "returnDispatch")]
+    [Authorize(Roles = Roles.Departments)]
     [Tags("Dispatch")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, Guid dispatchId, ReturnDispatchRequest body, CaseCommand command) =>

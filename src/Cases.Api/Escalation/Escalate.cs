@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,6 +22,7 @@ public sealed class EscalateValidator : AbstractValidator<EscalateRequest>
 public static class EscalateEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/escalate", OperationId = "escalate")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Escalation")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, EscalateRequest body, CaseCommand command) =>

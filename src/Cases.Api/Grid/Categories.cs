@@ -1,11 +1,12 @@
 using System.Xml;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain.Grid;
 using Cases.Domain.Sla;
 using FluentValidation;
-using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -75,6 +76,7 @@ public static class Durations
 public static class CategoryEndpoints
 {
     [WolverineGet("/api/categories", OperationId = "categories")]
+    [Authorize]
     [Tags("Reference data")]
     [ProducesResponseType<CategoryView[]>(StatusCodes.Status200OK)]
     public static async Task<IReadOnlyList<CategoryView>> List(ReferenceData referenceData, CancellationToken ct) =>
@@ -85,6 +87,7 @@ public static class CategoryEndpoints
     /// second; running clocks keep theirs. The change is recorded in GET /api/reference/changes.
     /// </summary>
     [WolverinePut("/api/categories/{code}/limits", OperationId = "replaceCategoryLimits")]
+    [Authorize(Roles = Roles.Administrators)]
     [Tags("Reference data")]
     [ProducesResponseType<CategoryView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -1,6 +1,7 @@
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Reference;
 using Cases.Domain.Grid;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -16,6 +17,7 @@ public static class GridEndpoints
 {
     /// <summary>The whole tree, from the district down to the micro-grids.</summary>
     [WolverineGet("/api/grid", OperationId = "gridTree")]
+    [Authorize]
     [Tags("Reference data")]
     [ProducesResponseType<TreeNode>(StatusCodes.Status200OK)]
     public static async Task<IResult> Tree(ReferenceData referenceData, CancellationToken ct)
@@ -25,6 +27,7 @@ public static class GridEndpoints
     }
 
     [WolverineGet("/api/grid/{nodeId}", OperationId = "gridNode")]
+    [Authorize]
     [Tags("Reference data")]
     [ProducesResponseType<NodeDetail>(StatusCodes.Status200OK)]
     public static async Task<IResult> Node(string nodeId, ReferenceData referenceData, CancellationToken ct)
@@ -37,6 +40,7 @@ public static class GridEndpoints
     }
 
     [WolverineGet("/api/departments", OperationId = "departments")]
+    [Authorize]
     [Tags("Reference data")]
     [ProducesResponseType<DepartmentView[]>(StatusCodes.Status200OK)]
     public static async Task<IReadOnlyList<DepartmentView>> Departments(ReferenceData referenceData, CancellationToken ct) =>

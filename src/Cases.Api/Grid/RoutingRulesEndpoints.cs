@@ -1,10 +1,11 @@
 using Cases.Api.Infrastructure.Actors;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Domain.Grid;
 using Cases.Domain.Routing;
 using FluentValidation;
-using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -51,6 +52,7 @@ public sealed class RoutingRulesValidator : AbstractValidator<RoutingRulesBody>
 public static class RoutingRulesEndpoints
 {
     [WolverineGet("/api/routing-rules", OperationId = "routingRules")]
+    [Authorize]
     [Tags("Reference data")]
     [ProducesResponseType<RoutingRulesBody>(StatusCodes.Status200OK)]
     public static async Task<RoutingRulesBody> Get(ReferenceData referenceData, CancellationToken ct) =>
@@ -61,6 +63,7 @@ public static class RoutingRulesEndpoints
     /// The change is recorded in GET /api/reference/changes.
     /// </summary>
     [WolverinePut("/api/routing-rules", OperationId = "replaceRoutingRules")]
+    [Authorize(Roles = Roles.Administrators)]
     [Tags("Reference data")]
     [ProducesResponseType<RoutingRulesBody>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

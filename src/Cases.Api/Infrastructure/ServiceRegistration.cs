@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Cases.Api.Cases;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Intake;
 using Cases.Api.Reference;
 using Cases.Domain.Grid;
@@ -32,7 +33,8 @@ public static class ServiceRegistration
         services.AddSingleton(new SlaPolicy(options.CalendarFile is { Length: > 0 } file
             ? WorkingCalendar.FromJson(File.ReadAllText(file))
             : WorkingCalendar.China2026));
-        services.AddSingleton<IActorAccessor, HeaderActorAccessor>();
+        services.AddSingleton<IActorAccessor, ClaimsActorAccessor>();
+        builder.AddCasesSecurity(options);
         services.AddSingleton<ReferenceData>();
         services.AddHostedService<ReferenceDataPolling>();
         services.AddSingleton<DecisionContextFactory>();
@@ -42,9 +44,17 @@ public static class ServiceRegistration
         services.AddSingleton<Clocks.ClockScheduler>();
         services.AddSingleton<Metrics.ProjectionStatus>();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        // A rule stops at its first failure, so a later check never sees the null an earlier one refused.
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
         services.AddValidatorsFromAssemblyContaining<FileAppealValidator>(ServiceLifetime.Singleton);
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Whatever the environment, no exception detail leaves the service.
+            context.ProblemDetails.Extensions.Remove("exception");
+            context.ProblemDetails.Detail = ProblemText.Sanitize(context.ProblemDetails.Detail);
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        });
         services.AddExceptionHandler<IdempotentRetryHandler>();
         services.AddExceptionHandler<CasesExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
@@ -118,6 +128,11 @@ public static class ServiceRegistration
         json.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
         json.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         json.Converters.Add(new IsoDurationConverter());
+        // No converter wraps the request types: it would hide their schemas from the OpenAPI document. A body that
+        // cannot be read is answered by CasesExceptionHandler, and ProblemText scrubs type names from any other 400.
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+
+        // Deeper than any request of ours needs, shallow enough that a hostile nesting is refused cheaply.
+        json.MaxDepth = 32;
     }
 }

@@ -4,12 +4,14 @@ using Cases.Api.Cases;
 using Cases.Api.Clocks;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Projections.Cases;
 using Cases.Domain;
 using Cases.Domain.Grid;
 using FluentValidation;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -70,6 +72,7 @@ public static class FileAppealEndpoint
 
     /// <summary>Files one appeal. The 201 is sent only once the case is committed to the store.</summary>
     [WolverinePost("/api/appeals", OperationId = "fileAppeal")]
+    [Authorize(Roles = Roles.Intake)]
     [Tags("Intake")]
     [ProducesResponseType<AppealFiled>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -82,21 +85,30 @@ public static class FileAppealEndpoint
         ClockScheduler clocks,
         CaseNumbers numbers,
         IActorAccessor actors,
+        ReferenceData referenceData,
         CancellationToken cancellationToken)
     {
-        var key = http.Request.Headers[IdempotencyHeader].ToString();
-        if (key.Length > MaxKeyLength)
+        var header = http.Request.Headers[IdempotencyHeader].ToString();
+        if (header.Length > MaxKeyLength || header.Any(char.IsControl))
         {
-            return Problems.Invalid(IdempotencyHeader, $"An Idempotency-Key is at most {MaxKeyLength} characters.");
+            return Problems.Invalid(IdempotencyHeader, $"An Idempotency-Key is at most {MaxKeyLength} printable characters.");
         }
 
+        var actor = actors.Current(http);
+        if (actor.NodeId is not null && !CaseScope.MayReadNode(actor, (await referenceData.GetAsync(cancellationToken)).Tree, body.MicroGridId!))
+        {
+            return CaseScope.Forbidden($"'{body.MicroGridId}' is not at or beneath your node; report it to the grid it belongs to.");
+        }
+
+        // Keys are per caller: another caller's key, even the same string, is another appeal.
+        var key = header.Length > 0 ? $"{actor.Id.Length}:{actor.Id}:{header}" : "";
         var hash = key.Length > 0 ? Hash(body) : null;
         if (hash is not null && await session.LoadAsync<IdempotencyRecord>(key, cancellationToken) is { } earlier)
         {
             return Replay(earlier, hash, await session.LoadAsync<CaseRecord>(earlier.CaseId, cancellationToken));
         }
 
-        var context = await contexts.CreateAsync(actors.Current(http), body.Category!, cancellationToken);
+        var context = await contexts.CreateAsync(actor, body.Category!, cancellationToken);
         var caseId = Guid.CreateVersion7(context.Now);
         var caseNumber = await numbers.NextAsync(context.Now, cancellationToken);
         var resident = body.Resident!;

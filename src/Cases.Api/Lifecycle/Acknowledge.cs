@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -17,6 +19,7 @@ public sealed class AcknowledgeValidator : AbstractValidator<AcknowledgeRequest>
 public static class AcknowledgeEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/acknowledge", OperationId = "acknowledge")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, AcknowledgeRequest body, CaseCommand command) =>

@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,6 +22,7 @@ public sealed class CloseValidator : AbstractValidator<CloseRequest>
 public static class CloseEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/close", OperationId = "close")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, CloseRequest body, CaseCommand command) =>

@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -21,6 +23,7 @@ public sealed class RequestExtensionValidator : AbstractValidator<RequestExtensi
 public static class RequestExtensionEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/extension", OperationId = "requestExtension")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, RequestExtensionRequest body, CaseCommand command) =>
@@ -41,6 +44,7 @@ public sealed class DecideExtensionValidator : AbstractValidator<DecideExtension
 public static class DecideExtensionEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/extension/decision", OperationId = "decideExtension")]
+    [Authorize(Roles = Roles.Coordinators)]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, DecideExtensionRequest body, CaseCommand command) =>

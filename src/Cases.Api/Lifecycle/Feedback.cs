@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -22,6 +24,7 @@ public sealed class FeedbackValidator : AbstractValidator<FeedbackRequest>
 public static class FeedbackEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/feedback", OperationId = "feedback")]
+    [Authorize(Roles = Roles.Agents)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, FeedbackRequest body, CaseCommand command) =>

@@ -1,6 +1,9 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Actors;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -17,10 +20,12 @@ public sealed class MergeValidator : AbstractValidator<MergeRequest>
 public static class MergeEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/merge", OperationId = "merge")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static async Task<IResult> Post(Guid caseId, MergeRequest body, CaseCommand command)
     {
+        // A target outside the caller's scope is as absent as a missing one: the answer must not confirm it exists.
         var target = await command.LoadOtherAsync(body.IntoCaseId!.Value);
         return await command.RunAsync(caseId, body, (state, ctx) => CaseDecider.Decide(state, new Merge(body.IntoCaseId!.Value), target, ctx));
     }

@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,6 +22,7 @@ public sealed class PauseValidator : AbstractValidator<PauseRequest>
 public static class PauseEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/pause", OperationId = "pause")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, PauseRequest body, CaseCommand command) =>
@@ -40,6 +43,7 @@ public sealed class ResumeValidator : AbstractValidator<ResumeRequest>
 public static class ResumeEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/resume", OperationId = "resume")]
+    [Authorize(Roles = Roles.Handlers)]
     [Tags("Clocks")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, ResumeRequest body, CaseCommand command) =>

@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,6 +22,7 @@ public sealed class ResolveValidator : AbstractValidator<ResolveRequest>
 public static class ResolveEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/resolve", OperationId = "resolve")]
+    [Authorize(Roles = Roles.Resolvers)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, ResolveRequest body, CaseCommand command) =>

@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,6 +22,7 @@ public sealed class SuperviseValidator : AbstractValidator<SuperviseRequest>
 public static class SuperviseEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/supervise", OperationId = "supervise")]
+    [Authorize(Roles = Roles.Coordinators)]
     [Tags("Escalation")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, SuperviseRequest body, CaseCommand command) =>

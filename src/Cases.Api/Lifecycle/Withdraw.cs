@@ -1,6 +1,8 @@
 using Cases.Api.Cases;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -20,6 +22,7 @@ public sealed class WithdrawValidator : AbstractValidator<WithdrawRequest>
 public static class WithdrawEndpoint
 {
     [WolverinePost("/api/cases/{caseId}/withdraw", OperationId = "withdraw")]
+    [Authorize(Roles = Roles.Agents)]
     [Tags("Lifecycle")]
     [ProducesResponseType<CaseView>(StatusCodes.Status200OK)]
     public static Task<IResult> Post(Guid caseId, WithdrawRequest body, CaseCommand command) =>

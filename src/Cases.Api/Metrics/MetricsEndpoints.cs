@@ -1,9 +1,12 @@
+using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
+using Cases.Api.Infrastructure.Security;
 using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Domain.Grid;
 using Cases.Projections.Metrics;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Wolverine.Http;
@@ -28,13 +31,21 @@ public sealed record Ranking(GridLevel Level, string Metric, IReadOnlyList<Ranke
 public static class MetricsEndpoints
 {
     [WolverineGet("/api/metrics/summary", OperationId = "metricsSummary")]
+    [Authorize(Roles = Roles.MetricsReaders)]
     [Tags("Metrics")]
     [ProducesResponseType<MetricsSummary>(StatusCodes.Status200OK)]
     public static async Task<IResult> Summary(
         string? nodeId, string? departmentId, string? category, DateTimeOffset? from, DateTimeOffset? to,
         IQuerySession session, ReferenceData referenceData, ProjectionStatus status, TimeProvider clock,
-        NpgsqlDataSource dataSource, CasesOptions options, CancellationToken ct)
+        NpgsqlDataSource dataSource, CasesOptions options, HttpContext http, IActorAccessor actors, CancellationToken ct)
     {
+        var scoped = CaseScope.Metrics(actors.Current(http), (await referenceData.GetAsync(ct)).Tree, nodeId, departmentId);
+        if (scoped.Refusal is { } refused)
+        {
+            return refused;
+        }
+
+        (nodeId, departmentId) = (scoped.NodeId, scoped.DepartmentId);
         var filter = await MetricsFilter.ParseAsync(nodeId, departmentId, category, from, to, referenceData, ct);
         if (filter.Problem is { } problem)
         {
@@ -50,16 +61,25 @@ public static class MetricsEndpoints
     }
 
     [WolverineGet("/api/metrics/timeseries", OperationId = "metricsTimeseries")]
+    [Authorize(Roles = Roles.MetricsReaders)]
     [Tags("Metrics")]
     [ProducesResponseType<Timeseries>(StatusCodes.Status200OK)]
     public static async Task<IResult> Series(
         string? nodeId, string? departmentId, string? category, string? bucket, DateTimeOffset? from, DateTimeOffset? to,
-        IQuerySession session, ReferenceData referenceData, ProjectionStatus status, CancellationToken ct)
+        IQuerySession session, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
     {
         if (bucket is not (null or "day" or "week" or "month"))
         {
             return Problems.Invalid("bucket", "'bucket' is day, week or month.");
         }
+
+        var scoped = CaseScope.Metrics(actors.Current(http), (await referenceData.GetAsync(ct)).Tree, nodeId, departmentId);
+        if (scoped.Refusal is { } refused)
+        {
+            return refused;
+        }
+
+        (nodeId, departmentId) = (scoped.NodeId, scoped.DepartmentId);
 
         var filter = await MetricsFilter.ParseAsync(nodeId, departmentId, category, from, to, referenceData, ct);
         if (filter.Problem is { } problem)
@@ -80,12 +100,19 @@ public static class MetricsEndpoints
     }
 
     [WolverineGet("/api/metrics/ranking", OperationId = "metricsRanking")]
+    [Authorize(Roles = Roles.MetricsReaders)]
     [Tags("Metrics")]
     [ProducesResponseType<Ranking>(StatusCodes.Status200OK)]
     public static async Task<IResult> Rank(
         string? level, string? metric, string? category, DateTimeOffset? from, DateTimeOffset? to,
-        IQuerySession session, ReferenceData referenceData, ProjectionStatus status, CancellationToken ct)
+        IQuerySession session, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
     {
+        var actor = actors.Current(http);
+        if (!CaseScope.SeesAll(actor) && actor.NodeId is null)
+        {
+            return CaseScope.Forbidden("A ranking compares nodes; your role reads its own department's figures.");
+        }
+
         if (!GridLevels.TryParse(level ?? "street", out var gridLevel))
         {
             return Problems.Invalid("level", "'level' is district, street, community, grid or microgrid.");
@@ -104,7 +131,7 @@ public static class MetricsEndpoints
         }
 
         var tree = (await referenceData.GetAsync(ct)).Tree;
-        var nodes = tree.Nodes.Where(n => n.Level == gridLevel).ToDictionary(n => MetricsBucket.NodeScope(n.Id), StringComparer.Ordinal);
+        var nodes = tree.Nodes.Where(n => n.Level == gridLevel && (CaseScope.SeesAll(actor) || CaseScope.MayReadNode(actor, tree, n.Id))).ToDictionary(n => MetricsBucket.NodeScope(n.Id), StringComparer.Ordinal);
         var scopes = nodes.Keys.ToArray();
         var buckets = await filter.LoadAsync(session, ct, scopes);
         var byScope = buckets.GroupBy(b => b.Scope).ToDictionary(g => g.Key, g => Figures.From(g), StringComparer.Ordinal);

@@ -33,6 +33,10 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
         {
             problem = Problems.Invalid("category", $"There is no category '{category}'.");
         }
+        else if (OutOfRange(from) || OutOfRange(to))
+        {
+            problem = Problems.Invalid(OutOfRange(from) ? "from" : "to", $"Dates run from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}.");
+        }
         else if (from is not null && to is not null && from >= to)
         {
             problem = Problems.Invalid("to", "'to' must be after 'from'.");
@@ -41,8 +45,14 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
         var scope = departmentId is not null
             ? MetricsBucket.DepartmentScope(departmentId)
             : MetricsBucket.NodeScope(nodeId ?? reference.Tree.Root?.Id ?? "");
-        return new MetricsFilter(scope, nodeId ?? (departmentId is null ? reference.Tree.Root?.Id : null), departmentId, category, DayFrom(from), DayTo(to), problem);
+        return new MetricsFilter(scope, nodeId ?? (departmentId is null ? reference.Tree.Root?.Id : null), departmentId, category, problem is null ? DayFrom(from) : null, problem is null ? DayTo(to) : null, problem);
     }
+
+    // Far outside any case's life, and far enough inside DateTimeOffset's range that day arithmetic cannot overflow.
+    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Latest = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static bool OutOfRange(DateTimeOffset? at) => at is { } t && (t < Earliest || t > Latest);
 
     /// <summary>The bucket days: from's day inclusive; to's day exclusive when to is a midnight, inclusive otherwise.</summary>
     public static DateOnly? DayFrom(DateTimeOffset? from) => from is { } f ? CaseFacts.DayOf(f) : null;

@@ -1,5 +1,7 @@
+using Cases.Api.Infrastructure.Security;
 using Cases.Projections.Feed;
 using Cases.Projections.Metrics;
+using Microsoft.AspNetCore.Authorization;
 using Npgsql;
 using Wolverine.Http;
 
@@ -143,6 +145,7 @@ public static class ProjectionsEndpoint
 {
     /// <summary>Each async projection's progress and lag, in events and in seconds, and its dead letters.</summary>
     [WolverineGet("/api/projections", OperationId = "projections")]
+    [Authorize(Roles = Roles.Operators)]
     [Tags("Metrics")]
     public static Task<IReadOnlyList<ProjectionProgress>> Get(ProjectionStatus status, CancellationToken ct) => status.ReadAsync(ct);
 }

@@ -27,6 +27,7 @@ public static class ReferenceChangesEndpoint
     /// Every node serves the same history; the newest <c>version</c> is the one every node converges to.
     /// </summary>
     [WolverineGet("/api/reference/changes", OperationId = "referenceChanges")]
+    [Microsoft.AspNetCore.Authorization.Authorize(Roles = Infrastructure.Security.Roles.Operators)]
     [Tags("Reference data")]
     [ProducesResponseType<ReferenceChangesPage>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -30,9 +31,16 @@ public sealed record Answer(HttpStatusCode Status, string? MediaType, JsonNode? 
     }
 }
 
-/// <summary>Talks to the API as a client that knows only the HTTP contract would.</summary>
+/// <summary>
+/// Talks to the API as a client that knows only the HTTP contract would: it gets a bearer token for each caller
+/// from <c>POST /api/dev/tokens</c> (demo mode), as an integrator trying the demo would.
+/// </summary>
 public sealed class ApiClient(HttpClient http)
 {
+    private readonly ConcurrentDictionary<Caller, Task<string>> _tokens = new();
+
+    public HttpClient Http => http;
+
     public static readonly object Appeal = new
     {
         channel = "hotline",
@@ -49,10 +57,36 @@ public sealed class ApiClient(HttpClient http)
     public Task<Answer> Post(string path, object? body, Caller? actor = null, string? idempotencyKey = null) =>
         Send(HttpMethod.Post, path, body is null ? null : JsonSerializer.Serialize(body), actor, idempotencyKey);
 
-    public Task<Answer> PostRaw(string path, string? rawJson, string contentType = "application/json") =>
-        Send(HttpMethod.Post, path, rawJson, null, null, contentType);
+    public Task<Answer> PostRaw(string path, string? rawJson, string contentType = "application/json", Caller? actor = null) =>
+        Send(HttpMethod.Post, path, rawJson, actor, null, contentType);
 
-    public Task<Answer> Put(string path, object body) => Send(HttpMethod.Put, path, JsonSerializer.Serialize(body), null);
+    public Task<Answer> Put(string path, object body, Caller? actor = null) => Send(HttpMethod.Put, path, JsonSerializer.Serialize(body), actor);
+
+    /// <summary>
+    /// Who acts when a test names nobody: see <see cref="Caller.Natural"/>. A command on a case comes from a
+    /// coordinator at the node that holds the case, as the domain wants handlers to act where the case sits.
+    /// </summary>
+    private async Task<Caller> NaturalCaller(HttpMethod method, string path)
+    {
+        var natural = Caller.Natural(method, path);
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (natural != Caller.DistrictCoordinator || method != HttpMethod.Post || parts is not ["api", "cases", var id, _, ..] || !Guid.TryParse(id, out _)
+            || path.EndsWith("/extension/decision", StringComparison.Ordinal))
+        {
+            return natural;
+        }
+
+        var found = await Send(HttpMethod.Get, $"/api/cases/{id}", null, Caller.DistrictCoordinator);
+        return found.Status == HttpStatusCode.OK ? Caller.CoordinatorAt(found.Text("currentNodeId")) : natural;
+    }
+
+    /// <summary>A bearer token for the caller, issued by the service's demo token endpoint (once per caller).</summary>
+    public Task<string> TokenFor(Caller caller) => _tokens.GetOrAdd(caller, async c =>
+    {
+        var answer = (await Send(HttpMethod.Post, "/api/dev/tokens", JsonSerializer.Serialize(new { role = c.Role, nodeId = c.NodeId, departmentId = c.DepartmentId, name = c.Id }), Caller.Anonymous))
+            .ShouldBe(HttpStatusCode.OK);
+        return answer.Text("token");
+    });
 
     public async Task<Answer> FileAppeal(object? appeal = null, Caller? actor = null, string? idempotencyKey = null) =>
         (await Post("/api/appeals", appeal ?? Appeal, actor, idempotencyKey)).ShouldBe(HttpStatusCode.Created);
@@ -71,19 +105,10 @@ public sealed class ApiClient(HttpClient http)
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         }
 
-        if (actor is not null)
+        actor ??= await NaturalCaller(method, path);
+        if (actor != Caller.Anonymous)
         {
-            request.Headers.Add("X-Cases-Actor", actor.Id);
-            request.Headers.Add("X-Cases-Role", actor.Role);
-            if (actor.NodeId is not null)
-            {
-                request.Headers.Add("X-Cases-Node", actor.NodeId);
-            }
-
-            if (actor.DepartmentId is not null)
-            {
-                request.Headers.Add("X-Cases-Department", actor.DepartmentId);
-            }
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenFor(actor));
         }
 
         if (idempotencyKey is not null)
@@ -108,16 +133,42 @@ public sealed class ApiClient(HttpClient http)
     }
 }
 
-/// <summary>Who the test acts as, sent in the X-Cases-* headers.</summary>
+/// <summary>Who the test acts as: the claims of the bearer token the client sends.</summary>
 public sealed record Caller(string Id, string Role, string? NodeId = null, string? DepartmentId = null)
 {
+    /// <summary>No token at all.</summary>
+    public static Caller Anonymous { get; } = new("", "");
+
+    public static Caller Admin { get; } = new("admin-sun", "admin");
+
+    /// <summary>A coordinator at the district, the top of the tree: every case is beneath them.</summary>
+    public static Caller DistrictCoordinator { get; } = new("coord-district", "coordinator", SuchengDemoData.DistrictId);
+
     public static Caller Agent { get; } = new("agent-li", "agent");
 
     public static Caller Auditor { get; } = new("auditor-zhou", "auditor");
 
-    public static Caller Coordinator { get; } = new("coord-wu", "coordinator");
+    public static Caller Coordinator { get; } = new("coord-wu", "coordinator", SuchengDemoData.DistrictId);
+
+    public static Caller CoordinatorAt(string nodeId) => new($"coord-{nodeId}", "coordinator", nodeId);
 
     public static Caller GridWorker(string nodeId) => new($"worker-{nodeId}", "gridworker", nodeId);
 
     public static Caller Department(string departmentId) => new($"dept-{departmentId}", "department", DepartmentId: departmentId);
+
+    /// <summary>
+    /// Who a test that names no caller acts as: whoever would naturally make that call. The call center files
+    /// and takes feedback, an admin changes reference data, a department acts on dispatches, an auditor reads
+    /// figures, feeds and projections, and a district coordinator does everything else.
+    /// </summary>
+    public static Caller Natural(HttpMethod method, string path) => path switch
+    {
+        _ when method == HttpMethod.Put => Admin,
+        "/api/appeals" => Agent,
+        _ when path.EndsWith("/feedback", StringComparison.Ordinal) || path.EndsWith("/withdraw", StringComparison.Ordinal) => Agent,
+        _ when path.Contains("/dispatches/", StringComparison.Ordinal) && path.StartsWith("/api/cases/", StringComparison.Ordinal) => Department("urban"),
+        _ when path.StartsWith("/api/metrics", StringComparison.Ordinal) || path.StartsWith("/api/departments/", StringComparison.Ordinal)
+            || path.StartsWith("/api/projections", StringComparison.Ordinal) || path.StartsWith("/api/reference", StringComparison.Ordinal) => Auditor,
+        _ => DistrictCoordinator,
+    };
 }

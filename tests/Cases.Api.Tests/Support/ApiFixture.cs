@@ -19,7 +19,9 @@ public sealed class ApiFixture : IAsyncLifetime
         ConnectionString = await TestDatabase.CreateDatabaseAsync("cases_api");
         Host = await AlbaHost.For<Program>(builder => builder
             .UseSetting("ConnectionStrings:Cases", ConnectionString)
-            .UseSetting("Cases:Demo", "true"));
+            .UseSetting("Cases:Demo", "true")
+            .UseSetting("Cases:RateLimit:Burst", TestHosts.Unthrottled)
+            .UseSetting("Cases:RateLimit:PerSecond", TestHosts.Unthrottled));
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Alba;
 using Cases.Api.Tests.Support;
 using Cases.Client.Generated;
@@ -21,23 +23,16 @@ public sealed class ClientFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// A generated client acting as one caller. Who the caller is travels in the X-Cases-* headers until
-    /// authentication lands; then this is the one place that attaches a token instead.
+    /// A generated client acting as one caller, with a bearer token the demo issuer gives that caller, obtained
+    /// the way any client would: <c>POST /api/dev/tokens</c>.
     /// </summary>
-    public CasesClient ClientFor(string actorId, string role, string? nodeId = null, string? departmentId = null)
+    public async Task<CasesClient> ClientFor(string actorId, string role, string? nodeId = null, string? departmentId = null)
     {
         var http = Host.Server.CreateClient();
-        http.DefaultRequestHeaders.Add("X-Cases-Actor", actorId);
-        http.DefaultRequestHeaders.Add("X-Cases-Role", role);
-        if (nodeId is not null)
-        {
-            http.DefaultRequestHeaders.Add("X-Cases-Node", nodeId);
-        }
-
-        if (departmentId is not null)
-        {
-            http.DefaultRequestHeaders.Add("X-Cases-Department", departmentId);
-        }
+        using var issued = await http.PostAsJsonAsync("/api/dev/tokens", new { role, nodeId, departmentId, name = actorId });
+        issued.EnsureSuccessStatusCode();
+        var token = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 
         var adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http)
         {

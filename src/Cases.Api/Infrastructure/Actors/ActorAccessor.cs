@@ -1,42 +1,41 @@
+using System.Security.Claims;
+using Cases.Api.Infrastructure.Security;
 using Cases.Domain;
 
 namespace Cases.Api.Infrastructure.Actors;
 
-/// <summary>
-/// The single seam that says who is calling. Until authentication exists the caller declares itself in
-/// request headers; the authenticated principal replaces this class, and no endpoint changes.
-/// </summary>
+/// <summary>The single seam that says who is calling: the authenticated principal, as the domain's actor.</summary>
 public interface IActorAccessor
 {
     Actor Current(HttpContext context);
 }
 
 /// <summary>
-/// Reads <c>X-Cases-Actor</c> (id), <c>X-Cases-Role</c>, <c>X-Cases-Node</c>, <c>X-Cases-Department</c> and
-/// <c>X-Cases-Actor-Name</c>. With no headers the caller is the unscoped actor "anonymous" in role "agent".
+/// Reads the validated token's claims: <c>sub</c> (id), <c>role</c>, <c>name</c>, <c>node</c> and <c>department</c>.
+/// Nothing the client sends besides the signed token counts; the old <c>X-Cases-*</c> headers are ignored.
 /// </summary>
-public sealed class HeaderActorAccessor : IActorAccessor
+public sealed class ClaimsActorAccessor : IActorAccessor
 {
-    public const string IdHeader = "X-Cases-Actor";
-    public const string RoleHeader = "X-Cases-Role";
-    public const string NodeHeader = "X-Cases-Node";
-    public const string DepartmentHeader = "X-Cases-Department";
-    public const string NameHeader = "X-Cases-Actor-Name";
-
     public Actor Current(HttpContext context)
     {
-        var headers = context.Request.Headers;
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            // Only endpoints that allow anonymous callers get here, and none of them records an actor.
+            return new Actor("anonymous", "anonymous");
+        }
+
         return new Actor(
-            Value(headers, IdHeader) ?? "anonymous",
-            Value(headers, RoleHeader) ?? "agent",
-            Value(headers, NameHeader),
-            Value(headers, NodeHeader),
-            Value(headers, DepartmentHeader));
+            Claim(user, CasesClaims.Subject) ?? "unknown",
+            Claim(user, CasesClaims.Role) ?? "none",
+            Claim(user, CasesClaims.Name),
+            Claim(user, CasesClaims.Node),
+            Claim(user, CasesClaims.Department));
     }
 
-    private static string? Value(IHeaderDictionary headers, string name)
+    private static string? Claim(ClaimsPrincipal user, string type)
     {
-        var value = headers[name].ToString().Trim();
-        return value.Length == 0 ? null : value[..Math.Min(value.Length, 100)];
+        var value = user.FindFirst(type)?.Value.Trim();
+        return string.IsNullOrEmpty(value) ? null : value[..Math.Min(value.Length, 100)];
     }
 }

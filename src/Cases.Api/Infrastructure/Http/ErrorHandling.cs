@@ -41,15 +41,19 @@ public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails,
         var (status, title, detail) = Classify(exception);
         if (status is null)
         {
-            return false;
+            // Nothing about the fault leaves the service: the log has it, the caller gets the trace id to quote.
+            logger.LogError(exception, "{Method} {Path} failed", httpContext.Request.Method, httpContext.Request.Path);
+            (status, title, detail) = (500, "Internal error", $"The request failed on our side and was logged under trace id {httpContext.TraceIdentifier}.");
+        }
+        else
+        {
+            logger.LogInformation("{Method} {Path} answered {Status}: {Detail}", httpContext.Request.Method, httpContext.Request.Path, status, detail);
         }
 
-        logger.LogInformation("{Method} {Path} answered {Status}: {Detail}", httpContext.Request.Method, httpContext.Request.Path, status, detail);
         httpContext.Response.StatusCode = status.Value;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
-            Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
@@ -68,10 +72,17 @@ public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails,
                     return (409, "Conflict", "The case is being changed by another command; nothing was changed. Retry.");
                 case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable }:
                     return (409, "Conflict", "A concurrent change won; nothing was changed. Retry.");
-                case BadHttpRequestException bad:
-                    return (bad.StatusCode, "The request could not be read", bad.Message);
                 case System.Text.Json.JsonException json:
-                    return (400, "Invalid JSON format", json.Message);
+                    // The serializer's own message names .NET types; say where the value is, in the client's terms.
+                    return (400, "Invalid JSON format", json.Path is { Length: > 1 } path
+                        ? $"The body is not valid JSON, or the value at '{path}' has the wrong type or is out of range."
+                        : "The body is not valid JSON for this operation.");
+                case System.Text.DecoderFallbackException:
+                    return (400, "Invalid JSON format", "The body is not valid UTF-8.");
+                case BadHttpRequestException { StatusCode: 413 }:
+                    return (413, "Request body too large", "The request body is larger than this service accepts.");
+                case BadHttpRequestException bad:
+                    return (bad.StatusCode, "The request could not be read", "The request could not be read: check the body's JSON, its Content-Type and the parameters.");
             }
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Authorization;
 using Npgsql;
 using Wolverine.Http;
 
@@ -10,6 +11,7 @@ public static class HealthEndpoint
 {
     /// <summary>200 when the database answers, 503 otherwise.</summary>
     [WolverineGet("/health", OperationId = "health")]
+    [AllowAnonymous]
     [Tags("Operations")]
     [ProducesResponseType<Health>(StatusCodes.Status200OK)]
     [ProducesResponseType<Health>(StatusCodes.Status503ServiceUnavailable)]

@@ -41,6 +41,7 @@ public static class OpenApiOperations
             ["replaceCategoryLimits"] = ("Replace a category's limits", "Admin. Clocks that start afterwards use the new limits; running clocks keep theirs."),
             ["routingRules"] = ("Get the routing rules", "Where a new appeal starts, by category and urgency, and the suggested departments."),
             ["replaceRoutingRules"] = ("Replace the routing rules", "Admin. Appeals filed afterwards follow them."),
+            ["devToken"] = ("Issue a demo token", "Demo mode only (404 otherwise): a bearer token for a demo user of the given role, node or department."),
             ["referenceChanges"] = ("List reference-data changes", "Every change to limits and routing rules, oldest first: who, when, and the value before and after. Page with `after`."),
             ["metricsSummary"] = ("Get summary metrics", "Backlog, rates and durations for a node (and everything under it), a department or everything, over a day range."),
             ["metricsTimeseries"] = ("Get metrics over time", "The summary figures per day, week or month."),

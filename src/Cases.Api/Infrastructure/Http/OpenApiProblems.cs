@@ -36,7 +36,18 @@ public static class OpenApiProblems
 
         if (hasBody)
         {
+            Add(operation, context, "413", "ProblemDetails", "The body is larger than the service accepts (`Cases:Limits:MaxBodyBytes`).");
             Add(operation, context, "415", "ProblemDetails", "The body is not `application/json`.");
+        }
+
+        if (path.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            Add(operation, context, "414", "ProblemDetails", "The query string is longer than the service accepts (`Cases:Limits:MaxQueryStringLength`).");
+        }
+
+        if (operation.OperationId == "devToken")
+        {
+            Add(operation, context, "404", "ProblemDetails", "Outside demo mode this route does not exist.");
         }
 
         if (description.HttpMethod == "POST" && path.StartsWith("/api/cases/{caseId}/", StringComparison.Ordinal))

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Cases.Api.Infrastructure.Actors;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -49,11 +48,13 @@ public static class OpenApiSetup
         ("Metrics", "Response-time and satisfaction figures, and the projections behind them."),
         ("Reference data", "The grid tree, departments, categories and their limits, and routing rules."),
         ("Operations", "Health of the running service."),
+        ("Demo", "Demo mode only: tokens for demo users. Outside demo mode these routes do not exist."),
     ];
 
     public static void Configure(OpenApiOptions options)
     {
         options.AddSchemaTransformer<ValidatorSchemaTransformer>();
+        Security.OpenApiSecurity.Configure(options);
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
@@ -65,8 +66,9 @@ public static class OpenApiSetup
                     "dispatched (派单), accepted (报到) or returned (退单), resolved (办结), feedback (回访), reopened (返工), closed (结案).\n\n" +
                     "Errors are RFC 9457 problem+json: 400 for invalid input (with `errors` per field), 404 for unknown ids, 409 for a command " +
                     "the case's state does not allow or a stale `expectedVersion`.\n\n" +
-                    "Until authentication lands, the caller declares who it is in headers: `X-Cases-Actor` (id), `X-Cases-Role`, " +
-                    "`X-Cases-Node` (a grid node id, scoping a grid worker), `X-Cases-Department` and `X-Cases-Actor-Name`.",
+                    "Every /api call needs `Authorization: Bearer <token>`: 401 without a valid one, 403 outside the caller's role or for a node or " +
+                    "department outside its scope. A case outside the caller's scope is 404, exactly like a case that does not exist. In demo mode " +
+                    "`POST /api/dev/tokens` issues tokens.",
                 // The project has no public home or licence yet: these say so rather than invent one.
                 Contact = new OpenApiContact { Name = "Cases maintainers" },
                 License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
@@ -103,24 +105,9 @@ public static class OpenApiSetup
                 {
                     Name = "Idempotency-Key",
                     In = ParameterLocation.Header,
-                    Description = "Makes retries safe: the same key with the same body returns the same case and files nothing new; with a different body it is 409.",
+                    Description = "Makes retries safe: the same caller with the same key and body gets the same case and files nothing new; with a different body it is 409. Keys are per caller.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
                 });
-            }
-
-            if (context.Description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true)
-            {
-                operation.Parameters ??= [];
-                foreach (var (name, description) in ActorHeaders)
-                {
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = name,
-                        In = ParameterLocation.Header,
-                        Description = description,
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                    });
-                }
             }
 
             OpenApiProblems.Document(operation, context);
@@ -129,12 +116,4 @@ public static class OpenApiSetup
 
         options.AddDocumentTransformer(ValidatorSchemaTransformer.CollapseNullables);
     }
-
-    private static readonly (string Name, string Description)[] ActorHeaders =
-    [
-        (HeaderActorAccessor.IdHeader, "Who is acting (recorded on every event). Defaults to 'anonymous'."),
-        (HeaderActorAccessor.RoleHeader, "agent, gridworker, coordinator, department, auditor or admin. Defaults to 'agent'."),
-        (HeaderActorAccessor.NodeHeader, "The grid node a grid worker or coordinator acts at."),
-        (HeaderActorAccessor.DepartmentHeader, "The department a department user acts for."),
-    ];
 }

@@ -19,13 +19,12 @@ public sealed class FluentValidationPolicy : IHttpPolicy
         foreach (var chain in chains.Where(c => c.HasRequestType))
         {
             var validatorType = typeof(IValidator<>).MakeGenericType(chain.RequestType!);
-            if (!container.RegistrationsFor(validatorType).Any())
-            {
-                continue;
-            }
+            var validated = container.RegistrationsFor(validatorType).Any();
 
+            // Every body is checked for presence; a body without a validator of its own gets only that check.
             chain.Metadata.ProducesValidationProblem();
-            var method = typeof(FluentValidationExecutor).GetMethod(nameof(FluentValidationExecutor.ValidateAsync))!.MakeGenericMethod(chain.RequestType!);
+            var name = validated ? nameof(FluentValidationExecutor.ValidateAsync) : nameof(FluentValidationExecutor.RequireBodyAsync);
+            var method = typeof(FluentValidationExecutor).GetMethod(name)!.MakeGenericMethod(chain.RequestType!);
             var call = new MethodCall(typeof(FluentValidationExecutor), method) { CommentText = "Run the FluentValidation validator" };
             chain.Middleware.InsertRange(0, [call, new MaybeEndWithResultFrame(call.ReturnVariable!)]);
         }
@@ -34,6 +33,10 @@ public sealed class FluentValidationPolicy : IHttpPolicy
 
 public static class FluentValidationExecutor
 {
+    public static Task<IResult> RequireBodyAsync<T>(T? message) => Task.FromResult(message is null
+        ? Results.Problem(statusCode: 400, title: "The request is not valid", detail: "A JSON body is required.")
+        : WolverineContinue.Result());
+
     public static async Task<IResult> ValidateAsync<T>(IValidator<T> validator, T? message)
     {
         if (message is null)

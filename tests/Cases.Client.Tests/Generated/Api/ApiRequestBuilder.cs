@@ -4,6 +4,7 @@ using Cases.Client.Generated.Api.Appeals;
 using Cases.Client.Generated.Api.Cases;
 using Cases.Client.Generated.Api.Categories;
 using Cases.Client.Generated.Api.Departments;
+using Cases.Client.Generated.Api.Dev;
 using Cases.Client.Generated.Api.Grid;
 using Cases.Client.Generated.Api.Metrics;
 using Cases.Client.Generated.Api.Projections;
@@ -42,6 +43,11 @@ namespace Cases.Client.Generated.Api
         public global::Cases.Client.Generated.Api.Departments.DepartmentsRequestBuilder Departments
         {
             get => new global::Cases.Client.Generated.Api.Departments.DepartmentsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The dev property</summary>
+        public global::Cases.Client.Generated.Api.Dev.DevRequestBuilder Dev
+        {
+            get => new global::Cases.Client.Generated.Api.Dev.DevRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The grid property</summary>
         public global::Cases.Client.Generated.Api.Grid.GridRequestBuilder Grid

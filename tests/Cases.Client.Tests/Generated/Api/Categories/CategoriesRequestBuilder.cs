@@ -52,6 +52,10 @@ namespace Cases.Client.Generated.Api.Categories
         /// <returns>A List&lt;global::Cases.Client.Generated.Models.CategoryView&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 414 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<List<global::Cases.Client.Generated.Models.CategoryView>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -62,7 +66,14 @@ namespace Cases.Client.Generated.Api.Categories
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
-            var collectionResult = await RequestAdapter.SendCollectionAsync<global::Cases.Client.Generated.Models.CategoryView>(requestInfo, global::Cases.Client.Generated.Models.CategoryView.CreateFromDiscriminatorValue, default, cancellationToken).ConfigureAwait(false);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "401", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "403", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "414", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+            };
+            var collectionResult = await RequestAdapter.SendCollectionAsync<global::Cases.Client.Generated.Models.CategoryView>(requestInfo, global::Cases.Client.Generated.Models.CategoryView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
             return collectionResult?.AsList();
         }
         /// <summary>

@@ -52,6 +52,10 @@ namespace Cases.Client.Generated.Api.Grid
         /// <returns>A <see cref="global::Cases.Client.Generated.Models.TreeNode"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 414 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::Cases.Client.Generated.Models.TreeNode?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -62,7 +66,14 @@ namespace Cases.Client.Generated.Api.Grid
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
-            return await RequestAdapter.SendAsync<global::Cases.Client.Generated.Models.TreeNode>(requestInfo, global::Cases.Client.Generated.Models.TreeNode.CreateFromDiscriminatorValue, default, cancellationToken).ConfigureAwait(false);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "401", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "403", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "414", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::Cases.Client.Generated.Models.TreeNode>(requestInfo, global::Cases.Client.Generated.Models.TreeNode.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// The whole tree, from the district down to the micro-grids.

@@ -39,6 +39,10 @@ namespace Cases.Client.Generated.Api.RoutingRules
         /// <returns>A <see cref="global::Cases.Client.Generated.Models.RoutingRulesBody"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 414 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::Cases.Client.Generated.Models.RoutingRulesBody?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -49,7 +53,14 @@ namespace Cases.Client.Generated.Api.RoutingRules
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
-            return await RequestAdapter.SendAsync<global::Cases.Client.Generated.Models.RoutingRulesBody>(requestInfo, global::Cases.Client.Generated.Models.RoutingRulesBody.CreateFromDiscriminatorValue, default, cancellationToken).ConfigureAwait(false);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "401", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "403", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "414", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::Cases.Client.Generated.Models.RoutingRulesBody>(requestInfo, global::Cases.Client.Generated.Models.RoutingRulesBody.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Admin. Appeals filed afterwards follow them.
@@ -59,7 +70,12 @@ namespace Cases.Client.Generated.Api.RoutingRules
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Cases.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 414 status code</exception>
         /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::Cases.Client.Generated.Models.RoutingRulesBody?> PutAsync(global::Cases.Client.Generated.Models.RoutingRulesBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -74,7 +90,12 @@ namespace Cases.Client.Generated.Api.RoutingRules
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::Cases.Client.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
+                { "401", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "403", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "414", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Cases.Client.Generated.Models.RoutingRulesBody>(requestInfo, global::Cases.Client.Generated.Models.RoutingRulesBody.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

@@ -40,7 +40,11 @@ namespace Cases.Client.Generated.Api.Metrics.Timeseries
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Cases.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 414 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::Cases.Client.Generated.Models.Timeseries?> GetAsync(Action<RequestConfiguration<global::Cases.Client.Generated.Api.Metrics.Timeseries.TimeseriesRequestBuilder.TimeseriesRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -54,7 +58,11 @@ namespace Cases.Client.Generated.Api.Metrics.Timeseries
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::Cases.Client.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
+                { "401", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "403", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "414", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Cases.Client.Generated.Models.Timeseries>(requestInfo, global::Cases.Client.Generated.Models.Timeseries.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

@@ -41,9 +41,14 @@ namespace Cases.Client.Generated.Api.Cases.Item.Escalate
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Cases.Client.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 414 status code</exception>
         /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::Cases.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::Cases.Client.Generated.Models.CaseView?> PostAsync(global::Cases.Client.Generated.Models.EscalateRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -58,9 +63,14 @@ namespace Cases.Client.Generated.Api.Cases.Item.Escalate
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::Cases.Client.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
+                { "401", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "403", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "414", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::Cases.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Cases.Client.Generated.Models.CaseView>(requestInfo, global::Cases.Client.Generated.Models.CaseView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
