@@ -20,6 +20,7 @@ public sealed partial class OpenApiContract
     // Any absolute URI will do: it only names the document so that its internal $refs resolve.
     private static readonly Uri BaseUri = new("https://cases.test/openapi/v1.json");
     private static readonly Lock Gate = new();
+    private static readonly Lock Evaluating = new();
     private static Task<OpenApiContract>? _served;
 
     private readonly List<(Regex Template, string Path, HttpMethod Method, OpenApiOperation Operation)> _operations = [];
@@ -172,8 +173,16 @@ public sealed partial class OpenApiContract
             return $"not JSON ({e.Message}).";
         }
 
-        var schema = _built.GetOrAdd(pointer, p => JsonSchema.FromText($$"""{"$ref":"{{BaseUri}}{{p}}"}""", _schemas));
-        var results = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        // JsonSchema.Net resolves a $ref into the registered document lazily, and that first resolution is not safe to
+        // race: test collections run in parallel, and two of them asking for the same schema at once broke the
+        // registry for the rest of the run. One evaluation at a time; each takes microseconds.
+        EvaluationResults results;
+        lock (Evaluating)
+        {
+            var schema = _built.GetOrAdd(pointer, p => JsonSchema.FromText($$"""{"$ref":"{{BaseUri}}{{p}}"}""", _schemas));
+            results = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        }
+
         if (results.IsValid)
         {
             return null;

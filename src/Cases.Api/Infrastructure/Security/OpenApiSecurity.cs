@@ -30,6 +30,8 @@ public static class OpenApiSecurity
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             if (metadata.OfType<IAllowAnonymous>().Any())
             {
+                // An empty requirement says outright that no token is needed (health, demo tokens).
+                operation.Security = [new OpenApiSecurityRequirement()];
                 return Task.CompletedTask;
             }
 
