@@ -23,7 +23,7 @@ public sealed class CaseCommand(IDocumentSession session, IMessageBus bus, Actor
     /// <summary>Decides <paramref name="decide"/> on the case and answers with the case view as it now is.</summary>
     public async Task<IResult> RunAsync(Guid caseId, IVersionedCommand body, Func<Case, DecisionContext, Decision> decide)
     {
-        var outcome = await workflow.ExecuteAsync(session, bus, caseId, body.ExpectedVersion, actor, decide, cancellationToken, r => CaseScope.MayAct(actor, r));
+        var outcome = await workflow.ExecuteAsync(session, bus, caseId, body.ExpectedVersion, actor, decide, cancellationToken, Admit);
         return outcome switch
         {
             { Refusal: { } refusal } => Problems.From(refusal),
@@ -31,6 +31,15 @@ public sealed class CaseCommand(IDocumentSession session, IMessageBus bus, Actor
             _ => throw new InvalidOperationException("A command came to neither a change nor a refusal."),
         };
     }
+
+    /// <summary>
+    /// A case the caller cannot read is answered as one that does not exist (404). One it can read but no longer acts on
+    /// (it moved up, out of the caller's node) is a 409 that says so, like any other command the case's state refuses.
+    /// </summary>
+    private Refusal? Admit(Projections.Cases.CaseRecord record) =>
+        !CaseScope.MayRead(actor, record) ? CaseOutcome.Missing(record.Id).Refusal
+        : !CaseScope.MayAct(actor, record) ? new Refusal(RefusalKind.Conflict, $"The case is now at '{record.CurrentNodeId}', outside your scope; nothing was changed.")
+        : null;
 
     /// <summary>Another case's decision state, for commands that consult it (merge).</summary>
     /// <remarks>One outside the caller's scope is as absent as a missing one: the answer must not confirm it exists.</remarks>

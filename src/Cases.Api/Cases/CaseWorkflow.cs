@@ -42,18 +42,23 @@ public sealed class CaseWorkflow(DecisionContextFactory contexts, ClockScheduler
         Actor actor,
         Func<Case, DecisionContext, Decision> decide,
         CancellationToken cancellationToken,
-        Func<CaseRecord, bool>? reaches = null)
+        Func<CaseRecord, Refusal?>? admit = null)
     {
         if (caseId == Guid.Empty)
         {
             return CaseOutcome.Missing(caseId);
         }
 
-        // A case the caller may not reach is answered exactly as one that does not exist.
         var stream = await session.Events.FetchForWriting<CaseRecord>(caseId, cancellationToken);
-        if (stream.Aggregate is not { } before || reaches?.Invoke(before) == false)
+        if (stream.Aggregate is not { } before)
         {
             return CaseOutcome.Missing(caseId);
+        }
+
+        // Whether this caller may reach the case at all: the HTTP path's scope check; the clocks reach everything.
+        if (admit?.Invoke(before) is { } refused)
+        {
+            return new CaseOutcome(before, null, refused, null);
         }
 
         if (expectedVersion is { } expected && expected != stream.CurrentVersion)
