@@ -67,6 +67,11 @@ public sealed class BenchHttp : IDisposable
             ?? throw new InvalidOperationException($"GET {path} answered null.");
     }
 
+    /// <summary>
+    /// Forgets the tokens: a restarted API in demo mode signs with a new key, so tokens from before are refused.
+    /// </summary>
+    public void ForgetTokens() => _tokens.Clear();
+
     /// <summary>A demo token per actor, fetched once: the cost measured is validating it on every request, not issuing it.</summary>
     public Task<string> TokenAsync(Actor actor, CancellationToken cancellationToken) => _tokens.GetOrAdd(actor, async a =>
     {

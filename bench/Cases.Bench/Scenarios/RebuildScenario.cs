@@ -115,6 +115,7 @@ public sealed partial class RebuildScenario : IScenario
             var restart = progress.Add("rebuild    restarting the API");
             var clock = Stopwatch.StartNew();
             context.Api.Restart();
+            context.Http.ForgetTokens();
             await context.Api.WaitHealthyAsync(context.Http.Client, TimeSpan.FromSeconds(120), CancellationToken.None);
             restart.Done($"rebuild    API restarted (pid {context.Api.Pid}), healthy after {clock.Elapsed.TotalSeconds:0.0} s");
             rows.Add(new ResultRow("API restart until GET /health", null, clock.Elapsed.TotalSeconds, "s", null, null, 0, null, null, null));
