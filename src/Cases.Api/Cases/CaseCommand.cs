@@ -18,8 +18,6 @@ namespace Cases.Api.Cases;
 /// </summary>
 public sealed class CaseCommand(IDocumentSession session, IMessageBus bus, Actor actor, CaseWorkflow workflow, CancellationToken cancellationToken)
 {
-    public Actor Actor => actor;
-
     /// <summary>Decides <paramref name="decide"/> on the case and answers with the case view as it now is.</summary>
     public async Task<IResult> RunAsync(Guid caseId, IVersionedCommand body, Func<Case, DecisionContext, Decision> decide)
     {
