@@ -28,11 +28,12 @@ public sealed record CaseOutcome(CaseRecord? Before, CaseRecord? After, Refusal?
 
 /// <summary>
 /// The one way to change a case, for people's commands and for the clocks alike: load the stream for writing,
-/// check the expected version, build the decision context, decide, append, and schedule the clocks the change
-/// starts. It never commits: Wolverine's transactional middleware commits the events, the read model and the
+/// check the expected version, build the decision context, decide, append, schedule the clocks the change
+/// starts, and leave any dispatch in the outbox for delivery. It never commits: Wolverine's transactional
+/// middleware commits the events, the read model and the
 /// scheduled timers together, once, after the endpoint or handler returns.
 /// </summary>
-public sealed class CaseWorkflow(DecisionContextFactory contexts, ClockScheduler clocks)
+public sealed class CaseWorkflow(DecisionContextFactory contexts, ClockScheduler clocks, Delivery.DispatchOutbox dispatches)
 {
     public async Task<CaseOutcome> ExecuteAsync(
         IDocumentSession session,
@@ -77,6 +78,7 @@ public sealed class CaseWorkflow(DecisionContextFactory contexts, ClockScheduler
         stream.AppendMany(decision.Events);
         var after = decision.Events.Aggregate(before, (record, e) => CaseRecord.Fold(record, e));
         await clocks.ScheduleAsync(bus, before.State, after.State);
+        await dispatches.RecordAsync(session, bus, after, (stream.StartingVersion ?? 0) + 1, decision.Events, context.Tree);
         return new CaseOutcome(before, after, null, context);
     }
 }

@@ -27,7 +27,13 @@ public sealed record FeedItem(
     FeedLocation Location,
     string? Instructions,
     DateTimeOffset DispatchedAt,
-    DateTimeOffset AcceptBy);
+    DateTimeOffset AcceptBy)
+{
+    /// <summary>The item as the pull feed lists it and as webhooks and the broker push it: one shape for all three.</summary>
+    public static FeedItem From(DispatchFeedItem i) =>
+        new(i.Cursor.ToString(CultureInfo.InvariantCulture), i.Id, i.CaseId, i.CaseNumber, i.Category, i.Urgency, i.Title, i.Description,
+            new FeedLocation(i.NodeId, i.Path), i.Instructions, i.DispatchedAt, i.AcceptBy);
+}
 
 /// <summary>A page of the feed; pass <c>next</c> back as <c>after</c> for what came since.</summary>
 public sealed record FeedPage(IReadOnlyList<FeedItem> Items, string Next);
@@ -73,9 +79,7 @@ public static class DispatchFeedEndpoint
             .ToListAsync(ct);
         var next = items.Count == 0 ? cursor : items[^1].Cursor;
         return Results.Ok(new FeedPage(
-            [.. items.Select(i => new FeedItem(
-                i.Cursor.ToString(CultureInfo.InvariantCulture), i.Id, i.CaseId, i.CaseNumber, i.Category, i.Urgency, i.Title, i.Description,
-                new FeedLocation(i.NodeId, i.Path), i.Instructions, i.DispatchedAt, i.AcceptBy))],
+            [.. items.Select(FeedItem.From)],
             next.ToString(CultureInfo.InvariantCulture)));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Cases.Api.Cases;
+using Cases.Api.Delivery;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Infrastructure.Security;
@@ -43,6 +44,7 @@ public static class ServiceRegistration
         services.AddSingleton<Boards.BoardQueries>();
         services.AddSingleton<Clocks.ClockScheduler>();
         services.AddSingleton<Metrics.ProjectionStatus>();
+        builder.AddCasesDelivery(options);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         // A rule stops at its first failure, so a later check never sees the null an earlier one refused.
         ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
@@ -76,6 +78,7 @@ public static class ServiceRegistration
                 marten.Schema.For<global::Cases.Domain.Routing.RoutingRules>().Identity(x => x.Id);
                 ReferenceStream.Register(marten);
                 marten.AddCasesProjections();
+                Delivery.WebhookSchema.Configure(marten);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
@@ -98,6 +101,7 @@ public static class ServiceRegistration
             // This assembly, also when the command line (tools/Cases.Cli) hosts the service and is the entry assembly.
             wolverine.ApplicationAssembly = typeof(ServiceRegistration).Assembly;
             wolverine.Discovery.IncludeAssembly(typeof(ServiceRegistration).Assembly);
+            Delivery.DeliveryRegistration.ConfigureMessaging(wolverine, builder.Configuration);
         });
         services.AddWolverineHttp();
         return builder;

@@ -23,7 +23,17 @@ public sealed record DispatchFeedItem(
     IReadOnlyList<NodeRef> Path,
     string? Instructions,
     DateTimeOffset DispatchedAt,
-    DateTimeOffset AcceptBy);
+    DateTimeOffset AcceptBy)
+{
+    /// <summary>
+    /// The one description of a dispatch that departments receive, pulled from the feed or pushed to them:
+    /// the case as it stood when it was dispatched, and where from. <paramref name="cursor"/> is the dispatch
+    /// event's global sequence, or 0 while it is not yet known (before the event is committed).
+    /// </summary>
+    public static DispatchFeedItem Describe(long cursor, CaseDispatched dispatched, CaseRecord @case, IReadOnlyList<NodeRef> path) =>
+        new(dispatched.DispatchId, cursor, dispatched.DepartmentId, @case.Id, @case.CaseNumber, @case.Category, @case.State.Urgency,
+            @case.Title, @case.Description, dispatched.FromNodeId, path, dispatched.Instructions, dispatched.At, dispatched.AcceptBy);
+}
 
 /// <summary>
 /// The department dispatch feed. The async daemon only ever reads up to the event store's high water mark,
@@ -59,21 +69,7 @@ public sealed class DispatchFeedProjection : IProjection
                 path.Insert(0, new NodeRef(node.Id, node.Name, node.Level));
             }
 
-            operations.Store(new DispatchFeedItem(
-                dispatched.DispatchId,
-                e.Sequence,
-                dispatched.DepartmentId,
-                @case.Id,
-                @case.CaseNumber,
-                @case.Category,
-                @case.State.Urgency,
-                @case.Title,
-                @case.Description,
-                dispatched.FromNodeId,
-                path,
-                dispatched.Instructions,
-                dispatched.At,
-                dispatched.AcceptBy));
+            operations.Store(DispatchFeedItem.Describe(e.Sequence, dispatched, @case, path));
         }
     }
 }

@@ -84,5 +84,10 @@ public sealed class Arrange(ApiClient api)
     public async Task<Target> Current(string path, Func<JsonNode, JsonNode> pick) =>
         new(Guid.Empty, Current: pick((await api.Get(path, Caller.Admin)).ShouldBe(HttpStatusCode.OK).Body!).DeepClone());
 
+    /// <summary>A webhook subscription of the urban department, made by an admin; <c>Current</c> is its 201 body.</summary>
+    public async Task<Target> Subscribed() =>
+        new(Guid.Empty, Current: (await api.Post("/api/departments/urban/subscriptions", new { callbackUrl = "http://127.0.0.1:9/hook" }, Caller.Admin))
+            .ShouldBe(HttpStatusCode.Created).Body);
+
     public static Task<Target> Nothing() => Task.FromResult(new Target(Guid.Empty));
 }

@@ -84,6 +84,20 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture) : ApiTest(fixtu
         new("PUT /api/categories/{code}/limits", a => a.Current("/api/categories", n => n.AsArray().First(c => (string?)c!["code"] == "dispute")!["limits"]!),
             _ => "/api/categories/dispute/limits", t => t.Current, AdminsOnly),
         new("PUT /api/routing-rules", a => a.Current("/api/routing-rules", n => n), _ => "/api/routing-rules", t => t.Current, AdminsOnly),
+        new("POST /api/departments/{departmentId}/subscriptions", _ => Arrange.Nothing(), _ => "/api/departments/urban/subscriptions",
+            _ => new { callbackUrl = "http://127.0.0.1:9/hook", secret = "a-secret-of-sixteen-or-more" },
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 201 403 | aud 403 | admin 201"),
+        new("GET /api/departments/{departmentId}/subscriptions", _ => Arrange.Nothing(), _ => "/api/departments/urban/subscriptions", _ => null,
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 200 403 | aud 200 | admin 200"),
+        new("GET /api/departments/{departmentId}/subscriptions/{subscriptionId}", a => a.Subscribed(), t => Subscription(t), _ => null,
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 200 403 | aud 200 | admin 200"),
+        new("DELETE /api/departments/{departmentId}/subscriptions/{subscriptionId}", a => a.Subscribed(), t => Subscription(t), _ => null,
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 204 403 | aud 403 | admin 204"),
+        new("GET /api/departments/{departmentId}/subscriptions/{subscriptionId}/deliveries", a => a.Subscribed(), t => Subscription(t) + "/deliveries", _ => null,
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 200 403 | aud 200 | admin 200"),
+        new("POST /api/departments/{departmentId}/subscriptions/{subscriptionId}/deliveries/{deliveryId}/retry", a => a.Subscribed(),
+            t => Subscription(t) + $"/deliveries/{Guid.NewGuid()}/retry", _ => null,
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 404 403 | aud 403 | admin 404"),
         new("GET /api/reference/changes", _ => Arrange.Nothing(), _ => "/api/reference/changes", _ => null,
             "anon 401 | agent 403 | gw 403 | coord 403 | dept 403 | aud 200 | admin 200"),
         new("GET /health", _ => Arrange.Nothing(), _ => "/health", _ => null, Open),
@@ -164,8 +178,12 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture) : ApiTest(fixtu
         var events = await session.Events.QueryAllRawEvents().CountAsync();
         var categories = (await Api.Get("/api/categories", Caller.Auditor)).Body?.ToJsonString();
         var routing = (await Api.Get("/api/routing-rules", Caller.Auditor)).Body?.ToJsonString();
-        return $"{events}|{categories}|{routing}";
+        var listed = (await Api.Get("/api/departments/urban/subscriptions", Caller.Admin)).Body?.AsArray() ?? [];
+        var subscriptions = string.Join(",", listed.Select(s => $"{s!["subscriptionId"]}:{s["active"]}"));
+        return $"{events}|{categories}|{routing}|{subscriptions}";
     }
+
+    private static string Subscription(Target t) => $"/api/departments/urban/subscriptions/{t.Current!["subscriptionId"]}";
 
     private static IEnumerable<(string Role, int In, int Out)> Parse(string expect) =>
         expect.Split('|', StringSplitOptions.TrimEntries).Select(cell => cell.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(p =>

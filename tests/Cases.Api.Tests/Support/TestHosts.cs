@@ -9,12 +9,19 @@ public static class TestHosts
     public const string Unthrottled = "1000000";
 
     /// <summary>A real API host on the given database, with the demo data.</summary>
-    public static Task<IAlbaHost> StartAsync(string connectionString) =>
-        AlbaHost.For<Program>(builder => builder
-            .UseSetting("ConnectionStrings:Cases", connectionString)
-            .UseSetting("Cases:Demo", "true")
-            .UseSetting("Cases:RateLimit:Burst", TestHosts.Unthrottled)
-            .UseSetting("Cases:RateLimit:PerSecond", TestHosts.Unthrottled));
+    public static Task<IAlbaHost> StartAsync(string connectionString, params (string Key, string Value)[] settings) =>
+        AlbaHost.For<Program>(builder =>
+        {
+            builder
+                .UseSetting("ConnectionStrings:Cases", connectionString)
+                .UseSetting("Cases:Demo", "true")
+                .UseSetting("Cases:RateLimit:Burst", TestHosts.Unthrottled)
+                .UseSetting("Cases:RateLimit:PerSecond", TestHosts.Unthrottled);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
 
     /// <summary>Bounded polling: no fixed sleeps, and a clear failure when the condition never holds.</summary>
     public static async Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> until, TimeSpan timeout, string what)

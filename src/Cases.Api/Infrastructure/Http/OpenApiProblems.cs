@@ -60,6 +60,11 @@ public static class OpenApiProblems
             Add(operation, context, "409", "ProblemDetails", "The case's state does not allow this command, `expectedVersion` is stale, or a concurrent command won. Nothing changed; `detail` says why.");
         }
 
+        if (operation.OperationId == "retryDelivery")
+        {
+            Add(operation, context, "409", "ProblemDetails", "The delivery is pending or delivered, not a dead letter; only a `failed` delivery is retried.");
+        }
+
         if (operation.OperationId == "fileAppeal")
         {
             Add(operation, context, "409", "ProblemDetails", "The `Idempotency-Key` was already used for a different appeal.");

@@ -42,6 +42,12 @@ public static class Roles
     /// <summary>A department's feed and board.</summary>
     public const string DepartmentReaders = Department + "," + Auditor;
 
+    /// <summary>A department's webhook subscriptions and their dead letters: the department itself, or an admin.</summary>
+    public const string Subscribers = Department + "," + Admin;
+
+    /// <summary>How a department's deliveries are going: also auditors.</summary>
+    public const string DeliveryReaders = Department + "," + Auditor + "," + Admin;
+
     /// <summary>Metrics, filtered to the caller's node or department.</summary>
     public const string MetricsReaders = GridWorker + "," + Coordinator + "," + Department + "," + Auditor + "," + Admin;
 
