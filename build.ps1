@@ -45,6 +45,26 @@ function Invoke-Checked([string]$exe, [string[]]$arguments) {
     if ($LASTEXITCODE -ne 0) { throw "$exe $($arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+# The broker tests start a RabbitMQ server of their own from Debian's package. Install it where this script may (root,
+# apt); elsewhere those tests say that the server is missing and skip.
+function Install-RabbitMq {
+    if (Test-Path '/usr/lib/rabbitmq/bin/rabbitmq-server') { return }
+    $isRoot = $IsLinux -and ((& id -u) -eq '0')
+    if (-not $isRoot -or -not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+        Write-Host 'RabbitMQ is not installed and this script cannot install it (needs root and apt-get): the broker tests will skip.'
+        return
+    }
+
+    Step "Installing RabbitMQ for the broker tests (apt-get install rabbitmq-server)"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    & apt-get install -y -q --no-install-recommends rabbitmq-server 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
+    if ($LASTEXITCODE -ne 0) {
+        & apt-get update -q 2>&1 | Select-Object -Last 1 | ForEach-Object { Write-Host $_ }
+        & apt-get install -y -q --no-install-recommends rabbitmq-server 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
+    }
+    if ($LASTEXITCODE -ne 0) { Write-Host 'RabbitMQ could not be installed: the broker tests will skip.' }
+}
+
 function Build-Solution {
     Step "Building ($Configuration)"
     Invoke-Checked dotnet @('build', 'Cases.sln', '-c', $Configuration, '-v', 'minimal', '-nologo')
@@ -85,6 +105,7 @@ switch ($Command) {
 
     'test' {
         Build-Solution
+        Install-RabbitMq
         $started = Get-Date
         Step 'Running every test (the integration tests start a throwaway PostgreSQL)'
         $arguments = @('test', 'Cases.sln', '--no-build', '-c', $Configuration, '--logger', 'console;verbosity=normal')

@@ -198,4 +198,35 @@ public sealed class WebhookTests
         Assert.Equal(1, receiver.Sample.Duplicates);
         Assert.Single(receiver.Sample.Received);
     }
+
+    [Fact]
+    public async Task A_dead_endpoint_opens_its_own_circuit_and_does_not_hold_up_another_subscriber()
+    {
+        await using var host = await StartHostAsync(await TestDatabase.CreateDatabaseAsync("cases_circuit"),
+            ("Cases:Delivery:RequestTimeout", "00:00:02"), ("Cases:Delivery:BreakAfterFailures", "2"), ("Cases:Delivery:BreakFor", "00:01:00"));
+        var api = new ApiClient(host.Server.CreateClient());
+
+        // Accepts connections and never answers: every attempt costs the sender its whole timeout.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start(100);
+        var hung = await Subscribe(api, "water", $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/hook");
+        await using var receiver = await Receiver.StartAsync();
+        var healthy = await Subscribe(api, "water", receiver.CallbackUrl);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Dispatched(api, "water");
+        }
+
+        await Eventually(() => Task.FromResult(receiver.Sample.Received.Count), n => n == 4, Patience, "the healthy subscriber's deliveries");
+        var stuck = await Eventually(() => api.Get($"/api/departments/water/subscriptions/{hung}", Caller.Department("water")),
+            a => a.Body!["circuitOpenUntil"] is not null, Patience, "the dead endpoint's circuit to open");
+        Assert.Equal(0, stuck.Body!["deliveries"]!["delivered"]!.GetValue<long>());
+        Assert.Equal(4, stuck.Body["deliveries"]!["pending"]!.GetValue<long>());
+        Assert.True(stuck.Body["deliveries"]!["oldestPendingSeconds"]!.GetValue<double>() > 0);
+        Assert.True(stuck.Body["consecutiveFailures"]!.GetValue<int>() >= 2);
+        var fine = (await api.Get($"/api/departments/water/subscriptions/{healthy}", Caller.Department("water"))).Body!;
+        Assert.Null(fine["circuitOpenUntil"]);
+        Assert.Equal(4, fine["deliveries"]!["delivered"]!.GetValue<long>());
+    }
 }
