@@ -68,8 +68,15 @@ public sealed class ApiProcess : IAsyncDisposable
     /// Kills the API (if it runs) and starts it again on the same port and database, appending to the same log:
     /// for the scenarios that need the database to themselves (the rebuild) and a fresh process afterwards.
     /// </summary>
-    public void Restart()
+    public void Restart() => Restart(Environment);
+
+    /// <summary>Settings added to the API's environment from the next start on (a broker's connection string); empty by default.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>Restarts the API with these settings in its environment, and keeps them for later restarts.</summary>
+    public void Restart(IReadOnlyDictionary<string, string> environment)
     {
+        Environment = environment;
         Kill();
         lock (_log)
         {
@@ -77,12 +84,12 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         var old = _process;
-        _process = Launch(_dll, _connectionString, BaseUrl, _log);
+        _process = Launch(_dll, _connectionString, BaseUrl, _log, Environment);
         Starts++;
         old.Dispose();
     }
 
-    private static Process Launch(string dll, string connectionString, string baseUrl, StreamWriter log)
+    private static Process Launch(string dll, string connectionString, string baseUrl, StreamWriter log, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -102,6 +109,10 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);

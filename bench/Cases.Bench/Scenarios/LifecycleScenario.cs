@@ -126,13 +126,13 @@ public sealed class LifecycleScenario : IScenario
         }
     }
 
-    private static string? Text(byte[] json, string property)
+    public static string? Text(byte[] json, string property)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 
-    private static string? PendingDispatch(byte[] caseView, string departmentId)
+    public static string? PendingDispatch(byte[] caseView, string departmentId)
     {
         using var document = JsonDocument.Parse(caseView);
         if (!document.RootElement.TryGetProperty("dispatches", out var dispatches))

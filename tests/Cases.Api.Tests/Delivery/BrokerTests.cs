@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Cases.Api.Delivery;
 using Cases.Api.Tests.Support;
+using Cases.LocalDatabase;
 using RabbitMQ.Client;
 using static Cases.Api.Tests.Delivery.DeliveryHarness;
 
@@ -13,8 +14,8 @@ public sealed class BrokerTests
     [SkippableFact]
     public async Task A_consumer_bound_for_one_department_gets_exactly_its_dispatches_and_a_broker_restart_loses_none()
     {
-        Skip.If(RabbitBroker.Unavailable is not null, RabbitBroker.Unavailable);
-        await using var broker = await RabbitBroker.StartAsync();
+        Skip.If(LocalRabbitMq.Unavailable is not null, LocalRabbitMq.Unavailable);
+        await using var broker = await LocalRabbitMq.StartAsync();
         await using var host = await StartHostAsync(await TestDatabase.CreateDatabaseAsync("cases_broker"), ("ConnectionStrings:RabbitMq", broker.ConnectionString));
         var api = new ApiClient(host.Server.CreateClient());
 
@@ -53,11 +54,11 @@ public sealed class BrokerTests
         Assert.DoesNotContain(urban, ids);
     }
 
-    private static async Task<IConnection> Connect(RabbitBroker broker) =>
+    private static async Task<IConnection> Connect(LocalRabbitMq broker) =>
         await new ConnectionFactory { Uri = new Uri(broker.ConnectionString) }.CreateConnectionAsync();
 
     /// <summary>Takes whatever the queue holds into <paramref name="received"/>, which it returns.</summary>
-    private static async Task<List<JsonNode>> Drain(RabbitBroker broker, string queue, List<JsonNode> received)
+    private static async Task<List<JsonNode>> Drain(LocalRabbitMq broker, string queue, List<JsonNode> received)
     {
         try
         {
@@ -76,7 +77,7 @@ public sealed class BrokerTests
         return received;
     }
 
-    private static async Task<uint> Depth(RabbitBroker broker, string queue)
+    private static async Task<uint> Depth(LocalRabbitMq broker, string queue)
     {
         await using var connection = await Connect(broker);
         await using var channel = await connection.CreateChannelAsync();

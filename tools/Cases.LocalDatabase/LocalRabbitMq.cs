@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Cases.Api.Tests.Delivery;
+namespace Cases.LocalDatabase;
 
 /// <summary>
-/// A real RabbitMQ server for one test, from Debian's package, on free ports with a data directory of its own, as the
-/// tests do for PostgreSQL. It can be stopped and started again on the same data (a broker restart).
+/// A real RabbitMQ server for a test or a benchmark run, from Debian's package, on free ports with a data directory of
+/// its own, as for PostgreSQL. It can be stopped and started again on the same data (a broker restart).
 /// </summary>
-public sealed class RabbitBroker : IAsyncDisposable
+public sealed class LocalRabbitMq : IAsyncDisposable
 {
     public const string Server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     private const string Control = "/usr/lib/rabbitmq/bin/rabbitmqctl";
@@ -28,9 +28,9 @@ public sealed class RabbitBroker : IAsyncDisposable
         : !File.Exists(Server) ? $"RabbitMQ is not installed ({Server} is missing; `apt-get install rabbitmq-server` provides it, and build.ps1 does so as root)."
         : null;
 
-    public static async Task<RabbitBroker> StartAsync()
+    public static async Task<LocalRabbitMq> StartAsync()
     {
-        var broker = new RabbitBroker();
+        var broker = new LocalRabbitMq();
         Directory.CreateDirectory(broker._directory);
         await File.WriteAllTextAsync(Path.Combine(broker._directory, "enabled_plugins"), "[].");
         await broker.StartServerAsync();
@@ -122,15 +122,20 @@ public sealed class RabbitBroker : IAsyncDisposable
         ("RABBITMQ_PID_FILE", Path.Combine(_directory, "rabbit.pid")),
     ];
 
+    /// <summary>Whether the broker speaks AMQP yet: it answers the protocol header with its Connection.Start frame.</summary>
     private async Task<bool> AcceptsAsync()
     {
         try
         {
-            var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ConnectionString) };
-            await using var connection = await factory.CreateConnectionAsync();
-            return connection.IsOpen;
+            using var client = new TcpClient();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync("AMQP\0\0\u0009\u0001"u8.ToArray(), timeout.Token);
+            var frame = new byte[1];
+            return await stream.ReadAsync(frame, timeout.Token) == 1 && frame[0] == 1;
         }
-        catch (Exception)
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
         {
             return false;
         }
