@@ -91,7 +91,7 @@ public static class BenchRunner
     /// Wolverine generates each endpoint's handler on first use and .NET's JIT tiers up over the first seconds, so
     /// every endpoint the scenarios call is exercised before anything is measured.
     /// </summary>
-    private static async Task WarmUpAsync(BenchContext context, IBenchProgress progress)
+    internal static async Task WarmUpAsync(BenchContext context, IBenchProgress progress)
     {
         var half = context.Profile.Warmup / 2;
         var line = progress.Add("warm-up    API (intake, lifecycle)");

@@ -14,8 +14,9 @@ namespace Cases.Bench.Scenarios;
 /// machine the API is restarted with a broker, where a consumer takes every department's routing key. Workers then
 /// dispatch over and over (file, acknowledge, escalate, acknowledge at the grid, then dispatch and return three times)
 /// and the figures are: the time from sending the dispatch command to the delivery's arrival, by webhook and by
-/// broker; webhook deliveries per second with ten subscribers per department; and intake and the lifecycle mix with
-/// those subscriptions active, beside the same run's figures without them.
+/// broker; intake and the lifecycle mix with ten subscribers per department, beside the same process's figures
+/// before any subscription; and the sender's capacity: a backlog made while no node sends, drained by one node after
+/// its start (timed from the first delivery to the last).
 /// </summary>
 public sealed class DeliveryScenario : IScenario
 {
@@ -35,78 +36,89 @@ public sealed class DeliveryScenario : IScenario
         await using var receiver = await BenchReceiver.StartAsync();
         await using var broker = LocalRabbitMq.Unavailable is null ? await LocalRabbitMq.StartAsync() : null;
         details["broker"] = broker is null ? $"not measured: {LocalRabbitMq.Unavailable}" : "RabbitMQ from Debian's package, started by the bench";
+        var environment = broker is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["ConnectionStrings__RabbitMq"] = broker.ConnectionString };
         var brokerArrivals = new ConcurrentDictionary<Guid, long>();
         IConnection? consumerConnection = null;
         try
         {
+            await RestartAsync(context, environment);
             if (broker is not null)
             {
-                context.Api.Restart(new Dictionary<string, string> { ["ConnectionStrings__RabbitMq"] = broker.ConnectionString });
-                await context.Api.WaitHealthyAsync(context.Http.Client, TimeSpan.FromSeconds(120), ct);
-                context.Http.ForgetTokens();
                 consumerConnection = await ConsumeAsync(broker, brokerArrivals, ct);
             }
 
+            // Intake and the lifecycle mix, measured in this process without subscriptions and then with them.
+            var hotPaths = new[]
+            {
+                ("intake", context.Profile.Concurrency.Max(), (Func<int, Func<int, WorkerLog, CancellationToken, Task>>)(seed => IntakeScenario.Worker(context, seed))),
+                ("lifecycle", Math.Min(8, context.Profile.Concurrency.Max()), seed => LifecycleScenario.Worker(context, seed)),
+            };
+            await BenchRunner.WarmUpAsync(context, progress);
+            await LoadRunner.RunAsync(4, context.Profile.Warmup / 2, DispatchWorker(context, new(), 61), _ => { }, null, ct);
             var subscriptions = await SubscribeAsync(context, receiver.CallbackUrl, 1, ct);
 
             // Latency: one subscriber per department, a modest load.
-            var committed = new ConcurrentDictionary<Guid, long>();
+            var sent = new ConcurrentDictionary<Guid, long>();
             var line = progress.Add("delivery   latency, c=4");
-            var level = await LoadRunner.RunAsync(4, context.Profile.LevelDuration, DispatchWorker(context, committed, 71), line.Report, context.Monitor, ct);
+            var level = await LoadRunner.RunAsync(4, context.Profile.LevelDuration, DispatchWorker(context, sent, 71), line.Report, context.Monitor, ct);
             errors.AddRange(level.Errors);
-            await WaitForAsync(() => committed.Keys.All(receiver.FirstArrival.ContainsKey) && (broker is null || committed.Keys.All(brokerArrivals.ContainsKey)), ct);
-            var webhook = Latencies(committed, receiver.FirstArrival);
+            await WaitForAsync(() => sent.Keys.All(receiver.FirstArrival.ContainsKey) && (broker is null || sent.Keys.All(brokerArrivals.ContainsKey)), ct);
+            var webhook = Latencies(sent, receiver.FirstArrival);
             rows.Add(new ResultRow("webhook: dispatch command -> delivered", 4, webhook.Count, "deliveries", webhook.P50, webhook.P99, level.ErrorTotal, null, null, level.Resources));
-            var summary = $"delivery   {committed.Count} dispatches; webhook p50 {webhook.P50:0} ms p99 {webhook.P99:0} ms";
+            var summary = $"delivery   {sent.Count} dispatches; webhook p50 {webhook.P50:0} ms p99 {webhook.P99:0} ms";
             if (broker is not null)
             {
-                var rabbit = Latencies(committed, brokerArrivals);
+                var rabbit = Latencies(sent, brokerArrivals);
                 rows.Add(new ResultRow("rabbitmq: dispatch command -> consumed", 4, rabbit.Count, "messages", rabbit.P50, rabbit.P99, 0, null, null, null));
                 summary += $"; rabbitmq p50 {rabbit.P50:0} ms p99 {rabbit.P99:0} ms";
             }
 
             line.Done(summary);
 
-            // Throughput: ten subscribers per department, dispatching as fast as the workers can.
-            subscriptions.AddRange(await SubscribeAsync(context, receiver.CallbackUrl, SubscribersPerDepartment - 1, ct));
-            var before = receiver.Deliveries.Count;
-            committed.Clear();
-            line = progress.Add($"delivery   {SubscribersPerDepartment} subscribers per department, c=8");
-            var started = Stopwatch.GetTimestamp();
-            level = await LoadRunner.RunAsync(8, context.Profile.LevelDuration, DispatchWorker(context, committed, 83), line.Report, context.Monitor, ct);
-            errors.AddRange(level.Errors);
-            var expected = before + (committed.Count * SubscribersPerDepartment);
-            await WaitForAsync(() => receiver.Deliveries.Count >= expected, ct);
-            var drained = receiver.Deliveries.Values.Max();
-            var seconds = Stopwatch.GetElapsedTime(started, drained).TotalSeconds;
-            var made = receiver.Deliveries.Count - before;
-            var rate = made / seconds;
-            var dispatchCommand = level.ByOperation.GetValueOrDefault("dispatch");
-            rows.Add(new ResultRow($"webhook deliveries ({SubscribersPerDepartment} subscribers/department)", 8, rate, "deliveries/s", null, null, level.ErrorTotal, null, null, level.Resources));
-            rows.Add(new ResultRow("dispatch command meanwhile", 8, committed.Count / level.Seconds, "dispatches/s", dispatchCommand?.P50, dispatchCommand?.P99, 0, null, null, null));
-            line.Done($"delivery   {made} deliveries in {seconds:0.0} s = {rate:0} deliveries/s ({committed.Count} dispatches x {SubscribersPerDepartment}), {receiver.BadSignatures} bad signatures");
+            // The hot paths in this warm process without subscriptions, then with ten subscribers per department.
+            await UnsubscribeAsync(context, subscriptions, ct);
+            var without = new Dictionary<string, LevelResult>(StringComparer.Ordinal);
+            foreach (var (name, concurrency, worker) in hotPaths)
+            {
+                var line0 = progress.Add($"delivery   {name} c={concurrency} without subscriptions");
+                var level0 = await LoadRunner.RunAsync(concurrency, context.Profile.LevelDuration, worker(91), line0.Report, context.Monitor, ct);
+                errors.AddRange(level0.Errors);
+                without[name] = level0;
+                line0.Done($"delivery   {name} c={concurrency} without subscriptions {level0.PerSecond:0}/s p99 {level0.Latency.P99:0.0} ms");
+            }
 
-            // The hot paths with those subscriptions active, beside the same run's figures without them.
-            foreach (var (name, concurrency, worker) in new[]
-                     {
-                         ("intake", context.Profile.Concurrency.Max(), IntakeScenario.Worker(context, 91)),
-                         ("lifecycle", Math.Min(8, context.Profile.Concurrency.Max()), LifecycleScenario.Worker(context, 97)),
-                     })
+            subscriptions = await SubscribeAsync(context, receiver.CallbackUrl, SubscribersPerDepartment, ct);
+            foreach (var (name, concurrency, worker) in hotPaths)
             {
                 line = progress.Add($"delivery   {name} c={concurrency} with subscriptions");
-                level = await LoadRunner.RunAsync(concurrency, context.Profile.LevelDuration, worker, line.Report, context.Monitor, ct);
+                level = await LoadRunner.RunAsync(concurrency, context.Profile.LevelDuration, worker(93), line.Report, context.Monitor, ct);
                 errors.AddRange(level.Errors);
-                var without = context.Results.FirstOrDefault(r => r.Name == name)?.Rows.FirstOrDefault(r => r.Concurrency == concurrency);
-                rows.Add(new ResultRow($"{name} with {subscriptions.Count} subscriptions" + (without is null ? "" : $" (without: {without.Value:0}/s, p99 {without.P99Ms:0.0} ms)"),
-                    concurrency, level.PerSecond, name == "intake" ? "appeals/s" : "commands/s", level.Latency.P50, level.Latency.P99, level.ErrorTotal, null, null, level.Resources));
-                line.Done($"delivery   {name} c={concurrency} with subscriptions {level.PerSecond:0}/s p99 {level.Latency.P99:0.0} ms" +
-                          (without is null ? "" : $" (without {without.Value:0}/s p99 {without.P99Ms:0.0} ms)"));
+                var before = without[name];
+                rows.Add(new ResultRow($"{name} without subscriptions", concurrency, before.PerSecond, Unit(name), before.Latency.P50, before.Latency.P99, before.ErrorTotal, null, null, before.Resources));
+                rows.Add(new ResultRow($"{name} with {subscriptions.Count} subscriptions", concurrency, level.PerSecond, Unit(name), level.Latency.P50, level.Latency.P99, level.ErrorTotal, null, null, level.Resources));
+                line.Done($"delivery   {name} c={concurrency} with subscriptions {level.PerSecond:0}/s p99 {level.Latency.P99:0.0} ms (without: {before.PerSecond:0}/s p99 {before.Latency.P99:0.0} ms)");
             }
 
-            foreach (var (department, id) in subscriptions)
-            {
-                await context.Http.Client.SendAsync(await Request(context, HttpMethod.Delete, $"/api/departments/{department}/subscriptions/{id}", null, ct), ct);
-            }
+            // Capacity: a backlog made while no node sends, then drained by one node from its start.
+            await RestartAsync(context, new Dictionary<string, string>(environment) { ["Cases__Delivery__Enabled"] = "false" });
+            line = progress.Add($"delivery   backlog, {SubscribersPerDepartment} subscribers per department, c=8");
+            sent.Clear();
+            level = await LoadRunner.RunAsync(8, context.Profile.LevelDuration, DispatchWorker(context, sent, 83), line.Report, context.Monitor, ct);
+            errors.AddRange(level.Errors);
+            var already = receiver.Deliveries.Count;
+            var backlog = sent.Count * SubscribersPerDepartment;
+            var restarted = Stopwatch.GetTimestamp();
+            await RestartAsync(context, environment);
+            await WaitForAsync(() => receiver.Deliveries.Count - already >= backlog, ct, TimeSpan.FromMinutes(5));
+            var drained = receiver.Deliveries.Values.Where(t => t > restarted).Order().ToList();
+            var made = drained.Count;
+            var seconds = made < 2 ? double.NaN : Stopwatch.GetElapsedTime(drained[0], drained[^1]).TotalSeconds;
+            rows.Add(new ResultRow($"webhook backlog drained, first to last delivery ({made} of {backlog})", 1, made / seconds, "deliveries/s", null, null, level.ErrorTotal, null, null, null));
+            line.Done($"delivery   {made} of {backlog} deliveries drained in {seconds:0.0} s (first to last) = {made / seconds:0} deliveries/s; " +
+                      $"first {Stopwatch.GetElapsedTime(restarted, drained.FirstOrDefault(restarted)).TotalSeconds:0.0} s after the restart began; {receiver.BadSignatures} bad signatures");
+            details["backlogSeconds"] = seconds;
+
+            await UnsubscribeAsync(context, subscriptions, ct);
         }
         finally
         {
@@ -115,15 +127,19 @@ public sealed class DeliveryScenario : IScenario
                 await consumerConnection.DisposeAsync();
             }
 
-            if (broker is not null)
-            {
-                context.Api.Restart(new Dictionary<string, string>());
-                await context.Api.WaitHealthyAsync(context.Http.Client, TimeSpan.FromSeconds(120), ct);
-                context.Http.ForgetTokens();
-            }
+            await RestartAsync(context, new Dictionary<string, string>());
         }
 
         return new ScenarioResult(Name, Title, rows, [], errors, details);
+    }
+
+    private static string Unit(string name) => name == "intake" ? "appeals/s" : "commands/s";
+
+    private static async Task RestartAsync(BenchContext context, IReadOnlyDictionary<string, string> environment)
+    {
+        context.Api.Restart(environment);
+        await context.Api.WaitHealthyAsync(context.Http.Client, TimeSpan.FromSeconds(120), context.CancellationToken);
+        context.Http.ForgetTokens();
     }
 
     /// <summary>Dispatches, and notes when each dispatch command was sent.</summary>
@@ -190,6 +206,14 @@ public sealed class DeliveryScenario : IScenario
         return made;
     }
 
+    private static async Task UnsubscribeAsync(BenchContext context, List<(string Department, Guid Id)> subscriptions, CancellationToken ct)
+    {
+        foreach (var (department, id) in subscriptions)
+        {
+            using var _ = await context.Http.Client.SendAsync(await Request(context, HttpMethod.Delete, $"/api/departments/{department}/subscriptions/{id}", null, ct), ct);
+        }
+    }
+
     private static async Task<HttpRequestMessage> Request(BenchContext context, HttpMethod method, string path, byte[]? body, CancellationToken ct)
     {
         var request = new HttpRequestMessage(method, path);
@@ -224,11 +248,11 @@ public sealed class DeliveryScenario : IScenario
     private static LatencyStats Latencies(ConcurrentDictionary<Guid, long> sent, ConcurrentDictionary<Guid, long> arrived) =>
         LatencyStats.From([.. sent.Where(s => arrived.ContainsKey(s.Key)).Select(s => Stopwatch.GetElapsedTime(s.Value, arrived[s.Key]).TotalMilliseconds)]);
 
-    /// <summary>Waits (at most two minutes) for the deliveries to catch up with the load.</summary>
-    private static async Task WaitForAsync(Func<bool> done, CancellationToken ct)
+    /// <summary>Waits (two minutes unless told) for the deliveries to catch up with the load.</summary>
+    private static async Task WaitForAsync(Func<bool> done, CancellationToken ct, TimeSpan? patience = null)
     {
         var clock = Stopwatch.StartNew();
-        while (!done() && clock.Elapsed < TimeSpan.FromMinutes(2))
+        while (!done() && clock.Elapsed < (patience ?? TimeSpan.FromMinutes(2)))
         {
             await Task.Delay(50, ct);
         }

@@ -93,14 +93,19 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, IDocumentStore sto
             insert into {Attempts} (delivery_id, attempt, at, status_code, error, duration_ms)
             values (@id, @attempt, now(), @statusCode, @error, @duration)
             on conflict do nothing;
+            -- A success touches the subscriber only when it ends a run of failures, so parallel deliveries do not queue on its row.
             update {Subscriptions} set
                    consecutive_failures = case when @delivered then 0 else consecutive_failures + 1 end,
                    circuit_open_until = case when @delivered then null
                                              when consecutive_failures + 1 >= @breakAfter then now() + @breakFor
                                              else circuit_open_until end
-            where id = @subscription;
+            where id = @subscription and (not @delivered or consecutive_failures <> 0 or circuit_open_until is not null);
             """;
-        await using var command = dataSource.CreateCommand(sql);
+
+        // One transaction, so that the delivery's status and the subscriber's run of failures move together (and commit once).
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("status", status);
         command.Parameters.AddWithValue("attempt", attempt);
         command.Parameters.AddWithValue("body", body);
@@ -114,6 +119,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, IDocumentStore sto
         command.Parameters.AddWithValue("breakAfter", breakAfter);
         command.Parameters.AddWithValue("breakFor", breakFor);
         await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>Gives a lease back without counting an attempt (the node is stopping).</summary>

@@ -228,5 +228,39 @@ public sealed class WebhookTests
         var fine = (await api.Get($"/api/departments/water/subscriptions/{healthy}", Caller.Department("water"))).Body!;
         Assert.Null(fine["circuitOpenUntil"]);
         Assert.Equal(4, fine["deliveries"]!["delivered"]!.GetValue<long>());
+
+        // The same figures as metrics, per subscription.
+        var gauges = Gauges();
+        Assert.Equal(4, gauges[("cases.webhook.pending", hung)]);
+        Assert.Equal(0, gauges[("cases.webhook.delivered", hung)]);
+        Assert.Equal(4, gauges[("cases.webhook.delivered", healthy)]);
+        Assert.True(gauges[("cases.webhook.oldest_pending_age", hung)] >= 0);
+    }
+
+    /// <summary>One reading of the delivery meter's gauges, by instrument and subscription.</summary>
+    private static Dictionary<(string Instrument, Guid Subscription), long> Gauges()
+    {
+        var readings = new Dictionary<(string, Guid), long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == DeliveryMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "subscription" && tag.Value is Guid id)
+                {
+                    readings[(instrument.Name, id)] = value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return readings;
     }
 }
