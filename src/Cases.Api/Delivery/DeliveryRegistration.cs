@@ -25,8 +25,11 @@ public static class DeliveryRegistration
 
     public static void ConfigureMessaging(WolverineOptions wolverine, IConfiguration configuration)
     {
-        // One at a time, so that a case's dispatches reach the broker in the order they were made.
-        wolverine.LocalQueueFor<DispatchIssued>().Sequential();
+        // A case's dispatches go through one queue of four, one at a time, so they reach the broker in the order they were
+        // made; different cases go through the four in parallel.
+        wolverine.MessagePartitioning
+            .ByMessage<DispatchIssued>(issued => issued.CaseId.ToString())
+            .PublishToPartitionedLocalMessaging("dispatches", 4, topology => topology.MessagesImplementing<DispatchIssued>());
         if (configuration.GetConnectionString(BrokerConnectionStringName) is not { Length: > 0 } broker)
         {
             return;
