@@ -20,6 +20,7 @@ public sealed class HostileInputTests(ApiFixture fixture) : ApiTest(fixture)
         { "GET", "/api/cases/00000000-0000-0000-0000-000000000001/state?at=yesterday", null, 400 },
         { "POST", "/api/appeals", "{\"title\":\"" + new string('x', 300_000) + "\"}", 413 },
         { "GET", "/api/cases?category=" + new string('x', 5000), null, 414 },
+        { "GET", "/api/cases?category=%00", null, 400 },
     };
 
     [Theory]

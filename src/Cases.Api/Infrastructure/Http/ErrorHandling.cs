@@ -77,6 +77,9 @@ public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails,
                     return (400, "Invalid JSON format", json.Path is { Length: > 1 } path
                         ? $"The body is not valid JSON, or the value at '{path}' has the wrong type or is out of range."
                         : "The body is not valid JSON for this operation.");
+                case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter }:
+                    // A NUL (or another character PostgreSQL text cannot hold) in a query or path value.
+                    return (400, "Invalid characters", "A value in the request holds a character that text cannot contain here, such as NUL.");
                 case System.Text.DecoderFallbackException:
                     return (400, "Invalid JSON format", "The body is not valid UTF-8.");
                 case BadHttpRequestException { StatusCode: 413 }:
