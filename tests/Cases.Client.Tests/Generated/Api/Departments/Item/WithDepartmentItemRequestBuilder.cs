@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Cases.Client.Generated.Api.Departments.Item.Board;
 using Cases.Client.Generated.Api.Departments.Item.Dispatches;
+using Cases.Client.Generated.Api.Departments.Item.Subscriptions;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -25,6 +26,11 @@ namespace Cases.Client.Generated.Api.Departments.Item
         public global::Cases.Client.Generated.Api.Departments.Item.Dispatches.DispatchesRequestBuilder Dispatches
         {
             get => new global::Cases.Client.Generated.Api.Departments.Item.Dispatches.DispatchesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The subscriptions property</summary>
+        public global::Cases.Client.Generated.Api.Departments.Item.Subscriptions.SubscriptionsRequestBuilder Subscriptions
+        {
+            get => new global::Cases.Client.Generated.Api.Departments.Item.Subscriptions.SubscriptionsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Cases.Client.Generated.Api.Departments.Item.WithDepartmentItemRequestBuilder"/> and sets the default values.
