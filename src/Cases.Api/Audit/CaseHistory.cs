@@ -12,7 +12,11 @@ using Wolverine.Http;
 
 namespace Cases.Api.Audit;
 
-public sealed record HistoryEvent(long Sequence, long Version, string Type, DateTimeOffset Timestamp, Actor? Actor, object Data);
+/// <summary>One event as an auditor reads it.</summary>
+/// <param name="Actor">Who acted: the authenticated caller, or <c>system</c> for the clocks.</param>
+/// <param name="CorrelationId">The request whose effects this event belongs to (its W3C trace id when the caller sent a <c>traceparent</c>, else one the service chose, answered in <c>X-Correlation-Id</c>). Timers and messages carry it on, so a clock's events share the correlation of the request that set the clock. Null on events recorded before correlation was kept.</param>
+/// <param name="CausationId">What appended it: <c>command:{operationId}</c> for a person's command, <c>clock:{clock}/{stage}</c> for a timer, <c>message:{type}/{id}</c> for a message.</param>
+public sealed record HistoryEvent(long Sequence, long Version, string Type, DateTimeOffset Timestamp, Actor? Actor, string? CorrelationId, string? CausationId, object Data);
 
 public sealed record CaseHistory(Guid CaseId, string CaseNumber, IReadOnlyList<HistoryEvent> Events);
 
@@ -39,6 +43,8 @@ public static class CaseHistoryEndpoints
             e.EventTypeName,
             e.Timestamp,
             (e.Data as ICaseEvent)?.By,
+            e.CorrelationId,
+            e.CausationId,
             maySee || e.Data is not AppealRaised raised ? e.Data : Masked(raised)))]));
     }
 

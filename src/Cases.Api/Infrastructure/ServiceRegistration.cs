@@ -68,6 +68,8 @@ public static class ServiceRegistration
                 marten.Events.StreamIdentity = StreamIdentity.AsGuid;
                 marten.Events.AppendMode = EventAppendMode.Quick;
                 marten.Events.MetadataConfig.HeadersEnabled = true;
+                marten.Events.MetadataConfig.CorrelationIdEnabled = true;
+                marten.Events.MetadataConfig.CausationIdEnabled = true;
                 marten.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 marten.Schema.For<GridNode>().Identity(x => x.Id).Index(x => x.ParentId!);
                 marten.Schema.For<Department>().Identity(x => x.Id);

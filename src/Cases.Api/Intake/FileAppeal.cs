@@ -132,6 +132,7 @@ public static class FileAppealEndpoint
         // Appended here, committed once by Wolverine's transactional middleware: events, read model, timers and the
         // idempotency record together. A retry that races this one and loses is answered by IdempotentRetryHandler.
         var raised = (AppealRaised)decision.Events[0];
+        Audit.Trail.Of(http).Stamp(session, bus);
         session.Events.StartStream<CaseRecord>(caseId, decision.Events);
         await clocks.ScheduleAsync(bus, null, decision.Events.Aggregate((Case?)null, (c, e) => Case.Evolve(c, e))!);
         if (hash is not null)

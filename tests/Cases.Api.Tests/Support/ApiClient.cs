@@ -54,8 +54,8 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<Answer> Get(string path, Caller? actor = null) => Send(HttpMethod.Get, path, null, actor);
 
-    public Task<Answer> Post(string path, object? body, Caller? actor = null, string? idempotencyKey = null) =>
-        Send(HttpMethod.Post, path, body is null ? null : JsonSerializer.Serialize(body), actor, idempotencyKey);
+    public Task<Answer> Post(string path, object? body, Caller? actor = null, string? idempotencyKey = null, string? traceparent = null) =>
+        Send(HttpMethod.Post, path, body is null ? null : JsonSerializer.Serialize(body), actor, idempotencyKey, traceparent: traceparent);
 
     public Task<Answer> PostRaw(string path, string? rawJson, string contentType = "application/json", Caller? actor = null) =>
         Send(HttpMethod.Post, path, rawJson, actor, null, contentType);
@@ -96,7 +96,7 @@ public sealed class ApiClient(HttpClient http)
 
     public async Task<Answer> Case(Guid caseId) => (await Get($"/api/cases/{caseId}")).ShouldBe(HttpStatusCode.OK);
 
-    public async Task<Answer> Send(HttpMethod method, string path, string? json, Caller? actor, string? idempotencyKey = null, string contentType = "application/json")
+    public async Task<Answer> Send(HttpMethod method, string path, string? json, Caller? actor, string? idempotencyKey = null, string contentType = "application/json", string? traceparent = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (json is not null)
@@ -114,6 +114,11 @@ public sealed class ApiClient(HttpClient http)
         if (idempotencyKey is not null)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        if (traceparent is not null)
+        {
+            request.Headers.Add("traceparent", traceparent);
         }
 
         using var response = await http.SendAsync(request);

@@ -29,7 +29,7 @@ public static class OpenApiOperations
             ["resume"] = ("Resume the clocks", "Restarts the paused clocks; the deadlines move by the paused time."),
             ["requestExtension"] = ("Request an extension (延期)", "Asks for more working days (at most 10); one level up decides."),
             ["decideExtension"] = ("Decide an extension", "Grants or refuses the pending extension; a grant moves `resolveBy`."),
-            ["caseHistory"] = ("Get a case's history", "Every event of the case, in order, with who did it and when."),
+            ["caseHistory"] = ("Get a case's history", "Every event of the case, in order, with who did it and when, the request it belongs to (`correlationId`, as answered in that request's `X-Correlation-Id` header; a clock's events share the correlation of the request that set the clock) and what caused it (`causationId`: `command:{operationId}`, `clock:{clock}/{stage}` or `message:{type}/{id}`)."),
             ["caseStateAt"] = ("Get a case as it was", "The case view as it was at stream version `version`, or at the moment `at`."),
             ["nodeBoard"] = ("Get a node's board", "The work at a grid node and under it: counts by status and per child node."),
             ["departmentBoard"] = ("Get a department's board", "The dispatches a department holds, by status."),
