@@ -25,7 +25,7 @@ public sealed class CaseCommand(IDocumentSession session, IMessageBus bus, Actor
         return outcome switch
         {
             { Refusal: { } refusal } => Problems.From(refusal),
-            { After: { } after, Context: { } context } => Results.Ok(CaseView.From(after, actor, context.Now)),
+            { After: { } after, Context: { } context } => Results.Ok(CaseView.From(after, actor, context.Now, await Residents.ResidentVault.KeysAsync(session, after, cancellationToken))),
             _ => throw new InvalidOperationException("A command came to neither a change nor a refusal."),
         };
     }

@@ -74,7 +74,8 @@ public static class ServiceRegistration
                 marten.Schema.For<GridNode>().Identity(x => x.Id).Index(x => x.ParentId!);
                 marten.Schema.For<Department>().Identity(x => x.Id);
                 marten.Schema.For<Category>().Identity(x => x.Code);
-                marten.Schema.For<IdempotencyRecord>().Identity(x => x.Id);
+                marten.Schema.For<IdempotencyRecord>().Identity(x => x.Id).Index(x => x.CaseId);
+                marten.Schema.For<Residents.ResidentKey>().Identity(x => x.Id).Index(x => x.Lookup);
                 marten.Schema.For<global::Cases.Domain.Routing.RoutingRules>().Identity(x => x.Id);
                 ReferenceStream.Register(marten);
                 marten.AddCasesProjections();
