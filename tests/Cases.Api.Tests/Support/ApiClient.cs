@@ -9,7 +9,7 @@ using Cases.Api.Demo;
 namespace Cases.Api.Tests.Support;
 
 /// <summary>An HTTP answer, read once: status, media type and the JSON body.</summary>
-public sealed record Answer(HttpStatusCode Status, string? MediaType, JsonNode? Body, HttpResponseHeaders Headers)
+public sealed record Answer(HttpStatusCode Status, string? MediaType, JsonNode? Body, HttpResponseHeaders Headers, string? Raw = null)
 {
     public string Text(string property) => Body![property]!.GetValue<string>();
 
@@ -133,8 +133,9 @@ public sealed class ApiClient(HttpClient http)
         return new Answer(
             response.StatusCode,
             mediaType,
-            text.Length == 0 ? null : JsonNode.Parse(text),
-            response.Headers);
+            text.Length == 0 || mediaType == "application/x-ndjson" ? null : JsonNode.Parse(text),
+            response.Headers,
+            text);
     }
 }
 
