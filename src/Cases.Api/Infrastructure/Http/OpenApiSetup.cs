@@ -113,6 +113,16 @@ public static class OpenApiSetup
             }
 
             OpenApiProblems.Document(operation, context);
+            foreach (var response in (operation.Responses ?? []).Values.OfType<OpenApiResponse>())
+            {
+                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                response.Headers[Audit.Trail.Header] = new OpenApiHeader
+                {
+                    Description = "The correlation id of this request: the trace id of the caller's W3C `traceparent` when it sent one, else one the service chose. Every event the request appends, and every timer or message it sets off, records it (see the case history).",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
+
             return Task.CompletedTask;
         });
 
