@@ -53,6 +53,7 @@ public static class CasesHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var (app, options) = Compose(builder);
+        Audit.Trail.UseRequestTrail(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCasesSecurity();

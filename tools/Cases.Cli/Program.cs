@@ -12,6 +12,11 @@ try
         ["generate", ..] when GenerateCommand.TryParse(args, out var cases, out var days) =>
             await LocalHost.RunCommandAsync((services, ct) => GenerateCommand.RunAsync(services, cases, days, ct), signals.Token),
         ["generate", ..] => 2,
+        ["export", ..] when AuditCommands.TryParseExport(args, out var caseId, out var from, out var to, out var file) =>
+            await LocalHost.RunCommandAsync((services, ct) => AuditCommands.ExportAsync(services, caseId, from, to, file, ct), signals.Token),
+        ["export", ..] => 2,
+        ["import", var file] =>
+            await LocalHost.RunCommandAsync((services, ct) => AuditCommands.ImportAsync(services, file, ct), signals.Token),
         _ => Usage(),
     };
 }
@@ -32,6 +37,10 @@ static int Usage()
           projections verify             rebuild the metrics into a shadow copy and compare; exit 1 on a difference
           projections rebuild-cases      replay the inline case read model (after its shape changed)
           generate CASES [DAYS]          append CASES generated case histories raised over the last DAYS days (365)
+          export --case ID --out FILE    a case's history as NDJSON (contact masked), with a progress display
+          export --from T --to T --out FILE   every case raised in [from, to), likewise
+          import FILE                    append an export to the database (meant to be a scratch one), then
+                                         replay the projections
 
         The commands use the same database as `run` (the embedded cluster is shared while `run` is up),
         or ConnectionStrings__Cases when set. From the checkout: dotnet pwsh ./build.ps1 run|rebuild|verify

@@ -2,6 +2,7 @@ using Cases.Api.Cases;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Infrastructure.Security;
+using Cases.Api.Residents;
 using Cases.Domain;
 using Cases.Projections.Cases;
 using JasperFx.Events;
@@ -12,7 +13,11 @@ using Wolverine.Http;
 
 namespace Cases.Api.Audit;
 
-public sealed record HistoryEvent(long Sequence, long Version, string Type, DateTimeOffset Timestamp, Actor? Actor, object Data);
+/// <summary>One event as an auditor reads it.</summary>
+/// <param name="Actor">Who acted: the authenticated caller, or <c>system</c> for the clocks.</param>
+/// <param name="CorrelationId">The request whose effects this event belongs to (its W3C trace id when the caller sent a <c>traceparent</c>, else one the service chose, answered in <c>X-Correlation-Id</c>). Timers and messages carry it on, so a clock's events share the correlation of the request that set the clock. Null on events recorded before correlation was kept.</param>
+/// <param name="CausationId">What appended it: <c>command:{operationId}</c> for a person's command, <c>clock:{clock}/{stage}</c> for a timer, <c>message:{type}/{id}</c> for a message.</param>
+public sealed record HistoryEvent(long Sequence, long Version, string Type, DateTimeOffset Timestamp, Actor? Actor, string? CorrelationId, string? CausationId, object Data);
 
 public sealed record CaseHistory(Guid CaseId, string CaseNumber, IReadOnlyList<HistoryEvent> Events);
 
@@ -32,14 +37,17 @@ public static class CaseHistoryEndpoints
             return CaseScope.Hidden(caseId);
         }
 
-        var maySee = PersonalData.MaySee(record, actors.Current(http));
+        var viewer = actors.Current(http);
+        var keys = await ResidentVault.KeysAsync(session, events.Select(e => e.Data).OfType<AppealRaised>().Select(r => r.Resident), ct);
         return Results.Ok(new CaseHistory(caseId, record.CaseNumber, [.. events.Select(e => new HistoryEvent(
             e.Sequence,
             e.Version,
             e.EventTypeName,
             e.Timestamp,
             (e.Data as ICaseEvent)?.By,
-            maySee || e.Data is not AppealRaised raised ? e.Data : Masked(raised)))]));
+            e.CorrelationId,
+            e.CausationId,
+            e.Data is AppealRaised raised ? Shown(raised, record, viewer, keys) : e.Data))]));
     }
 
     /// <summary>The case view as it was at stream version <c>version</c>, or at the moment <c>at</c>.</summary>
@@ -77,13 +85,18 @@ public static class CaseHistoryEndpoints
             return Problems.NotFound($"The case did not exist yet at {at:O}; it was raised at {events[0].Timestamp:O}.");
         }
 
+        // The contact as it is now, not as it was: an erasure reaches back into every past state.
         var record = CaseRecord.FoldAll(selected.Select(e => e.Data))!;
-        return Results.Ok(CaseView.From(record, actors.Current(http), at ?? (version is null ? clock.GetUtcNow().ToUniversalTime() : selected[^1].Timestamp)));
+        var now = CaseRecord.FoldAll(events.Select(e => e.Data))!;
+        var keys = await ResidentVault.KeysAsync(session, record, ct);
+        record = record with { ResidentErased = now.ResidentErased };
+        return Results.Ok(CaseView.From(record, actors.Current(http), at ?? (version is null ? clock.GetUtcNow().ToUniversalTime() : selected[^1].Timestamp), keys));
     }
 
-    private static AppealRaised Masked(AppealRaised raised)
+    /// <summary>The raising event with its contact opened for those who may see it, masked for others, emptied once erased.</summary>
+    public static AppealRaised Shown(AppealRaised raised, CaseRecord record, Actor viewer, ResidentKeys keys)
     {
-        var masked = PersonalData.Mask(raised.Resident);
-        return raised with { Resident = new Resident(masked.Name, masked.Phone, masked.Address) };
+        var shown = PersonalData.View(record, viewer, record.ResidentErased ? null : keys.Open(raised.Resident));
+        return raised with { Resident = new Resident(shown.Name, shown.Phone, shown.Address) };
     }
 }

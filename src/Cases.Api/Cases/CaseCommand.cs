@@ -25,7 +25,7 @@ public sealed class CaseCommand(IDocumentSession session, IMessageBus bus, Actor
         return outcome switch
         {
             { Refusal: { } refusal } => Problems.From(refusal),
-            { After: { } after, Context: { } context } => Results.Ok(CaseView.From(after, actor, context.Now)),
+            { After: { } after, Context: { } context } => Results.Ok(CaseView.From(after, actor, context.Now, await Residents.ResidentVault.KeysAsync(session, after, cancellationToken))),
             _ => throw new InvalidOperationException("A command came to neither a change nor a refusal."),
         };
     }
@@ -45,8 +45,11 @@ public sealed class CaseCommand(IDocumentSession session, IMessageBus bus, Actor
         await session.LoadAsync<Projections.Cases.CaseRecord>(caseId, cancellationToken) is { } other && CaseScope.MayRead(actor, other) ? other.State : null;
 
     /// <summary>Opened by generated code once per request, before the endpoint runs.</summary>
-    public static CaseCommand Open(IDocumentSession session, IMessageBus bus, HttpContext http, IActorAccessor actors, CaseWorkflow workflow) =>
-        new(session, bus, actors.Current(http), workflow, http.RequestAborted);
+    public static CaseCommand Open(IDocumentSession session, IMessageBus bus, HttpContext http, IActorAccessor actors, CaseWorkflow workflow)
+    {
+        Audit.Trail.Of(http).Stamp(session, bus);
+        return new(session, bus, actors.Current(http), workflow, http.RequestAborted);
+    }
 }
 
 /// <summary>

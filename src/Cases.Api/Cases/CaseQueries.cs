@@ -1,3 +1,4 @@
+using Cases.Api.Residents;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Infrastructure.Security;
@@ -24,7 +25,7 @@ public static class CaseQueries
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> Get(Guid caseId, HttpContext http, IQuerySession session, IActorAccessor actors, TimeProvider clock, CancellationToken ct) =>
         await session.LoadAsync<CaseRecord>(caseId, ct) is { } found && CaseScope.MayRead(actors.Current(http), found)
-            ? Results.Ok(CaseView.From(found, actors.Current(http), clock.GetUtcNow().ToUniversalTime()))
+            ? Results.Ok(CaseView.From(found, actors.Current(http), clock.GetUtcNow().ToUniversalTime(), await ResidentVault.KeysAsync(session, found, ct)))
             : CaseScope.Hidden(caseId);
 
     /// <summary>
@@ -122,6 +123,7 @@ public static class CaseQueries
         }
 
         var found = await query.OrderByDescending(c => c.RaisedAt).ToPagedListAsync(pageNumber, size, ct);
-        return Results.Ok(new CasePage([.. found.Select(c => CaseView.From(c, actor, now))], found.TotalItemCount, pageNumber, size));
+        var keys = await ResidentVault.KeysAsync(session, found.Select(c => c.Resident), ct);
+        return Results.Ok(new CasePage([.. found.Select(c => CaseView.From(c, actor, now, keys))], found.TotalItemCount, pageNumber, size));
     }
 }

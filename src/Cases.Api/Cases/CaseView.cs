@@ -16,7 +16,11 @@ public sealed record DispatchView(
     string? ReturnReason,
     string? Instructions);
 
-public sealed record ResidentView(string Name, string Phone, string? Address, bool Masked);
+/// <summary>The resident's contact; <c>erased</c> once the resident had it erased (then the fields are empty).</summary>
+public sealed record ResidentView(string Name, string Phone, string? Address, bool Masked, bool Erased = false)
+{
+    public static ResidentView Gone { get; } = new("", "", null, Masked: true, Erased: true);
+}
 
 /// <summary>One running clock: <c>running</c>, <c>paused</c> or <c>expired</c>, and the stages that have fired.</summary>
 public sealed record ClockView(ClockKind Clock, string Key, DateTimeOffset Deadline, string State, IReadOnlyList<ClockStage> Fired);
@@ -63,7 +67,8 @@ public sealed record CaseView(
     IReadOnlyList<ClockWarningView> Warnings,
     ResidentView Resident)
 {
-    public static CaseView From(CaseRecord r, Actor viewer, DateTimeOffset now)
+    /// <param name="keys">The keys that open the case's sealed contact (<see cref="Residents.ResidentVault"/>).</param>
+    public static CaseView From(CaseRecord r, Actor viewer, DateTimeOffset now, Residents.ResidentKeys keys)
     {
         var c = r.State;
         return new(
@@ -101,9 +106,7 @@ public sealed record CaseView(
             c.IsOverdue(now),
             [.. RunningClocks.Of(c).Select(k => new ClockView(k.Clock, k.Key, k.Deadline, c.Paused ? "paused" : k.Deadline <= now ? "expired" : "running", k.Fired))],
             [.. c.ClockMarks.Select(m => new ClockWarningView(m.Clock, m.Stage, m.Key, m.Deadline, m.NodeId, m.At))],
-            PersonalData.MaySee(r, viewer)
-                ? new ResidentView(r.Resident.Name, r.Resident.Phone, r.Resident.Address, Masked: false)
-                : PersonalData.Mask(r.Resident));
+            PersonalData.View(r, viewer, keys.Open(r)));
     }
 }
 
@@ -126,6 +129,12 @@ public static class PersonalData
         return (viewer.NodeId is { } node && c.NodePath.Contains(node))
             || (viewer.DepartmentId is { } department && c.DepartmentIds.Contains(department));
     }
+
+    /// <summary>What <paramref name="viewer"/> sees of the case's contact, given it in the clear (null once erased).</summary>
+    public static ResidentView View(CaseRecord c, Actor viewer, Resident? contact) =>
+        contact is null ? ResidentView.Gone
+        : MaySee(c, viewer) ? new ResidentView(contact.Name, contact.Phone, contact.Address, Masked: false)
+        : Mask(contact);
 
     public static ResidentView Mask(Resident resident) => new(
         MaskName(resident.Name),

@@ -1,3 +1,4 @@
+using Cases.Api.Audit;
 using Cases.Api.Cases;
 using Cases.Domain;
 using Cases.Domain.Clocks;
@@ -14,6 +15,8 @@ public static class ClockDueHandler
 {
     public static async Task Handle(ClockDue due, IDocumentSession session, IMessageBus bus, CaseWorkflow workflow, ClockScheduler clocks, ILogger<ClockDue> logger, CancellationToken ct)
     {
+        // Wolverine opened the session with the correlation of the request that scheduled this timer; the cause is the timer itself.
+        session.CausationId = Trail.Clock(due.Clock, due.Stage);
         var outcome = await workflow.ExecuteAsync(session, bus, due.CaseId, expectedVersion: null, Actor.System, (state, ctx) => ClockDecider.Decide(state, due, ctx), ct);
         if (outcome is not { Before: { } before, After: { } after } || after.State.Version == before.State.Version)
         {

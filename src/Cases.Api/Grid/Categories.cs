@@ -108,7 +108,7 @@ public static class CategoryEndpoints
             replaced = before with { Limits = limits };
             session.Store(replaced);
             return new CategoryLimitsReplaced(code, before.Limits, limits, actor);
-        }, ct);
+        }, Audit.Trail.Of(http), ct);
         return recorded is null || replaced is null ? Problems.NotFound($"There is no category '{code}'.") : Results.Ok(View(replaced));
     }
 

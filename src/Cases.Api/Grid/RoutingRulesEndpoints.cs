@@ -80,7 +80,7 @@ public static class RoutingRulesEndpoints
             var before = await session.LoadAsync<RoutingRules>(RoutingRules.DocumentId, token) ?? RoutingRules.None;
             session.Store(rules);
             return new RoutingRulesReplaced(before, rules, actor);
-        }, ct);
+        }, Audit.Trail.Of(http), ct);
         return View(rules);
     }
 

@@ -70,11 +70,14 @@ public static class ServiceRegistration
                 marten.Events.StreamIdentity = StreamIdentity.AsGuid;
                 marten.Events.AppendMode = EventAppendMode.Quick;
                 marten.Events.MetadataConfig.HeadersEnabled = true;
+                marten.Events.MetadataConfig.CorrelationIdEnabled = true;
+                marten.Events.MetadataConfig.CausationIdEnabled = true;
                 marten.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 marten.Schema.For<GridNode>().Identity(x => x.Id).Index(x => x.ParentId!);
                 marten.Schema.For<Department>().Identity(x => x.Id);
                 marten.Schema.For<Category>().Identity(x => x.Code);
-                marten.Schema.For<IdempotencyRecord>().Identity(x => x.Id);
+                marten.Schema.For<IdempotencyRecord>().Identity(x => x.Id).Index(x => x.CaseId);
+                marten.Schema.For<Residents.ResidentKey>().Identity(x => x.Id).Index(x => x.Lookup);
                 marten.Schema.For<global::Cases.Domain.Routing.RoutingRules>().Identity(x => x.Id);
                 ReferenceStream.Register(marten);
                 marten.AddCasesProjections();

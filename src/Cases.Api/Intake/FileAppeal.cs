@@ -131,8 +131,11 @@ public static class FileAppealEndpoint
 
         // Appended here, committed once by Wolverine's transactional middleware: events, read model, timers and the
         // idempotency record together. A retry that races this one and loses is answered by IdempotentRetryHandler.
+        // The contact is stored only sealed with the resident's key, so that erasing the key erases it (ResidentVault).
         var raised = (AppealRaised)decision.Events[0];
-        session.Events.StartStream<CaseRecord>(caseId, decision.Events);
+        raised = raised with { Resident = await Residents.ResidentVault.SealAsync(session, raised.Resident, cancellationToken) };
+        Audit.Trail.Of(http).Stamp(session, bus);
+        session.Events.StartStream<CaseRecord>(caseId, [raised, .. decision.Events.Skip(1)]);
         await clocks.ScheduleAsync(bus, null, decision.Events.Aggregate((Case?)null, (c, e) => Case.Evolve(c, e))!);
         if (hash is not null)
         {

@@ -38,13 +38,14 @@ public sealed class ReferenceData(IDocumentStore store, CasesOptions options, IL
     /// documents through the session, stores the new ones and returns the event, or null to change nothing.
     /// </summary>
     public async Task<(TChange Change, long Version)?> RecordAsync<TChange>(
-        Func<IDocumentSession, CancellationToken, Task<TChange?>> change, CancellationToken cancellationToken)
+        Func<IDocumentSession, CancellationToken, Task<TChange?>> change, Audit.Trail trail, CancellationToken cancellationToken)
         where TChange : class, IReferenceChange
     {
         long version;
         TChange? recorded;
         await using (var session = store.LightweightSession())
         {
+            trail.Stamp(session);
             var stream = await session.Events.FetchForExclusiveWriting<ReferenceLog>(ReferenceStream.Id, cancellationToken);
             recorded = await change(session, cancellationToken);
             if (recorded is null)

@@ -125,3 +125,9 @@ public sealed record ClockElapsed(
     string NodeId,
     Actor By,
     DateTimeOffset At) : ICaseEvent;
+
+/// <summary>
+/// The resident's contact was erased at their request: its key is gone, so the sealed contact in this case's
+/// events can no longer be read. Carries nothing of what it erased. The case itself is unchanged.
+/// </summary>
+public sealed record ResidentContactErased(Actor By, DateTimeOffset At) : ICaseEvent;

@@ -68,7 +68,11 @@ public sealed record CaseRecord
 
     public string MicroGridId { get; init; } = "";
 
+    /// <summary>The contact as stored: sealed with the resident's key (see Cases.Api's ResidentVault).</summary>
     public Resident Resident { get; init; } = new("", "", null);
+
+    /// <summary>The resident's contact was erased: <see cref="Resident"/> holds nothing any more.</summary>
+    public bool ResidentErased { get; init; }
 
     /// <summary>Who filed the appeal: they may see the resident's contact.</summary>
     public string RaisedById { get; init; } = "";
@@ -129,6 +133,7 @@ public sealed record CaseRecord
             CasePaused e => current with { PauseReason = e.Reason },
             CaseResumed => current with { PauseReason = null },
             CaseSupervised => current with { Supervisions = current.Supervisions + 1 },
+            ResidentContactErased => current with { Resident = new Resident("", "", null), ResidentErased = true },
             _ => current,
         }) with
         {
@@ -136,7 +141,8 @@ public sealed record CaseRecord
             LeftGrid = current.LeftGrid || Settlement.LeavesGrid(@event),
         };
 
-        if (@event is ICaseEvent { By: var by } && by.Id != Actor.System.Id && !next.HandlerIds.Contains(by.Id))
+        // An erasure is no handling of the case: it gives its actor no claim to see the (gone) contact.
+        if (@event is ICaseEvent { By: var by } and not ResidentContactErased && by.Id != Actor.System.Id && !next.HandlerIds.Contains(by.Id))
         {
             next = next with { HandlerIds = [.. next.HandlerIds, by.Id] };
         }

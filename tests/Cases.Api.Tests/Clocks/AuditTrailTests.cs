@@ -28,7 +28,11 @@ public sealed class AuditTrailTests(ClockFixture fixture)
             channel = "hotline", category = "dispute", urgency = "normal", title = "Audit trail", description = "Clock and people.",
             microGridId = MicroGrid, resident = new { name = "孙", phone = "13500000000" },
         };
-        var caseId = (await Api.FileAppeal(appeal, Caller.Agent)).CaseId;
+        // The agent's tool sends a W3C trace context: its trace id becomes the correlation of everything the filing causes.
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var filed = (await Api.Post("/api/appeals", appeal, Caller.Agent, traceparent: $"00-{traceId}-00f067aa0ba902b7-01")).ShouldBe(HttpStatusCode.Created);
+        Assert.Equal(traceId, filed.Headers.GetValues("X-Correlation-Id").Single());
+        var caseId = filed.CaseId;
         await Eventually(() => Stream(caseId), s => s.Any(e => e.Data is CaseEscalated), TimeSpan.FromSeconds(30), "the acknowledge clock to escalate");
         var gridHead = Caller.GridWorker(Grid);
         var acknowledge = await Api.Command(caseId, "acknowledge", new { note = "On it." }, gridHead);
@@ -51,6 +55,19 @@ public sealed class AuditTrailTests(ClockFixture fixture)
         var acknowledged = events.FindIndex(e => e["type"]!.GetValue<string>() == "case_acknowledged");
         Assert.True(acknowledged > escalation);
         Assert.Equal(gridHead.Id, ActorOf(events[acknowledged]));
+
+        // Correlation: the filing and every timer it set share the caller's trace id; the acknowledgement is a request
+        // of its own, whose id (chosen by the service, as the caller sent no trace context) it was answered with.
+        Assert.All(events.Take(escalation + 1), e => Assert.Equal(traceId, e["correlationId"]!.GetValue<string>()));
+        var acknowledgeCorrelation = acknowledge.Headers.GetValues("X-Correlation-Id").Single();
+        Assert.NotEqual(traceId, acknowledgeCorrelation);
+        Assert.Equal(acknowledgeCorrelation, events[acknowledged]["correlationId"]!.GetValue<string>());
+
+        // Causation: the command by its operation id, the timers by clock and stage.
+        Assert.Equal("command:fileAppeal", events[0]["causationId"]!.GetValue<string>());
+        Assert.All(events.Skip(1).Take(escalation - 1), e => Assert.StartsWith("clock:acknowledge/", e["causationId"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Equal("clock:acknowledge/expired", events[escalation]["causationId"]!.GetValue<string>());
+        Assert.Equal("command:acknowledge", events[acknowledged]["causationId"]!.GetValue<string>());
         Assert.DoesNotContain("13500000000", history.ToJsonString(), StringComparison.Ordinal);
 
         // By version: as raised, as escalated by the clock, as acknowledged by the grid head.

@@ -133,8 +133,10 @@ public sealed class ClockTests(ClockFixture fixture)
         // The control case was filed with the same limit: once it has escalated, the paused case's timers have come due too.
         await StreamUntil(control, s => Of<CaseEscalated>(s).Any(), "the control case to escalate");
         await StreamUntil(control, s => Of<CaseEscalated>(s).Count() >= 2, "the control case to escalate twice");
-        Assert.Empty(Of<CaseEscalated>(await Stream(paused)));
-        Assert.Empty(Of<ClockElapsed>(await Stream(paused)));
+        // Nothing fired while it was paused (a warning may have fired before the pause landed: that one is no test of it).
+        var whilePaused = (await Stream(paused)).SkipWhile(e => e.Data is not CasePaused).ToList();
+        Assert.Empty(Of<CaseEscalated>(whilePaused));
+        Assert.Empty(Of<ClockElapsed>(whilePaused));
 
         (await Api.Command(paused, "resume", new { })).ShouldBe(HttpStatusCode.OK);
         var stream = await StreamUntil(paused, s => Of<CaseEscalated>(s).Any(), "the resumed case to escalate");

@@ -89,5 +89,17 @@ public sealed class Arrange(ApiClient api)
         new(Guid.Empty, Current: (await api.Post("/api/departments/urban/subscriptions", new { callbackUrl = "http://127.0.0.1:9/hook" }, Caller.Admin))
             .ShouldBe(HttpStatusCode.Created).Body);
 
+    /// <summary>A case filed for a resident no other case has, so erasing them touches nothing else; Current is the phone.</summary>
+    public async Task<Target> ResidentOfOwn()
+    {
+        var phone = "139" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var appeal = new
+        {
+            channel = "hotline", category = "dispute", urgency = "normal", title = "Erasure", description = "A resident of their own.",
+            microGridId = SuchengDemoData.Known.YafangBuilding4, resident = new { name = "钱", phone },
+        };
+        return new((await api.FileAppeal(appeal, Caller.Agent)).CaseId, Current: JsonValue.Create(phone));
+    }
+
     public static Task<Target> Nothing() => Task.FromResult(new Target(Guid.Empty));
 }

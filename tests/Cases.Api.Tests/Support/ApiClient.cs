@@ -9,7 +9,7 @@ using Cases.Api.Demo;
 namespace Cases.Api.Tests.Support;
 
 /// <summary>An HTTP answer, read once: status, media type and the JSON body.</summary>
-public sealed record Answer(HttpStatusCode Status, string? MediaType, JsonNode? Body, HttpResponseHeaders Headers)
+public sealed record Answer(HttpStatusCode Status, string? MediaType, JsonNode? Body, HttpResponseHeaders Headers, string? Raw = null)
 {
     public string Text(string property) => Body![property]!.GetValue<string>();
 
@@ -54,8 +54,8 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<Answer> Get(string path, Caller? actor = null) => Send(HttpMethod.Get, path, null, actor);
 
-    public Task<Answer> Post(string path, object? body, Caller? actor = null, string? idempotencyKey = null) =>
-        Send(HttpMethod.Post, path, body is null ? null : JsonSerializer.Serialize(body), actor, idempotencyKey);
+    public Task<Answer> Post(string path, object? body, Caller? actor = null, string? idempotencyKey = null, string? traceparent = null) =>
+        Send(HttpMethod.Post, path, body is null ? null : JsonSerializer.Serialize(body), actor, idempotencyKey, traceparent: traceparent);
 
     public Task<Answer> PostRaw(string path, string? rawJson, string contentType = "application/json", Caller? actor = null) =>
         Send(HttpMethod.Post, path, rawJson, actor, null, contentType);
@@ -96,7 +96,7 @@ public sealed class ApiClient(HttpClient http)
 
     public async Task<Answer> Case(Guid caseId) => (await Get($"/api/cases/{caseId}")).ShouldBe(HttpStatusCode.OK);
 
-    public async Task<Answer> Send(HttpMethod method, string path, string? json, Caller? actor, string? idempotencyKey = null, string contentType = "application/json")
+    public async Task<Answer> Send(HttpMethod method, string path, string? json, Caller? actor, string? idempotencyKey = null, string contentType = "application/json", string? traceparent = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (json is not null)
@@ -116,6 +116,11 @@ public sealed class ApiClient(HttpClient http)
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
+        if (traceparent is not null)
+        {
+            request.Headers.Add("traceparent", traceparent);
+        }
+
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -128,8 +133,9 @@ public sealed class ApiClient(HttpClient http)
         return new Answer(
             response.StatusCode,
             mediaType,
-            text.Length == 0 ? null : JsonNode.Parse(text),
-            response.Headers);
+            text.Length == 0 || mediaType == "application/x-ndjson" ? null : JsonNode.Parse(text),
+            response.Headers,
+            text);
     }
 }
 

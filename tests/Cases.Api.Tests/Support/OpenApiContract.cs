@@ -110,6 +110,14 @@ public sealed partial class OpenApiContract
             return $"{where}: status {status} is not documented (documented: {string.Join(", ", match.Operation.Responses?.Keys.ToArray() ?? [])}).";
         }
 
+        // NDJSON: any number of lines, none at all included, each one a document of the schema.
+        if (responseMediaType == "application/x-ndjson" && response.Content?.ContainsKey(responseMediaType) == true)
+        {
+            var linePointer = $"#/paths/{Escape(match.Path)}/{match.Method.Method.ToLowerInvariant()}/responses/{key}/content/{Escape(responseMediaType)}/schema";
+            return (responseText ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => SchemaViolation(linePointer, line)).FirstOrDefault(v => v is not null) is { } bad
+                ? $"{where}: a {status} NDJSON line does not match its schema: {bad}" : null;
+        }
+
         if (string.IsNullOrEmpty(responseText))
         {
             return response.Content is { Count: > 0 } ? $"{where}: status {status} is documented with a body, but none came." : null;

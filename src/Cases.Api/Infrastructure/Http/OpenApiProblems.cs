@@ -33,6 +33,10 @@ public static class OpenApiProblems
         {
             Add(operation, context, "404", "ProblemDetails", "Something the request names (a case, dispatch, node, department or category) does not exist.");
         }
+        else if (operation.OperationId == "eraseResident")
+        {
+            Add(operation, context, "404", "ProblemDetails", "No resident's contact is stored under the phone (never given, or erased already).");
+        }
 
         if (hasBody)
         {

@@ -27,6 +27,7 @@ public static class OpenApiSetup
         ["decideExtension"] = """{"granted":true}""",
         ["supervise"] = """{"note":"Overdue: report progress by 17:00."}""",
         ["merge"] = """{"intoCaseId":"0193a0f4-6f1e-7cc5-9d2a-3c1f0b7e9a11"}""",
+        ["eraseResident"] = """{"phone":"13800001234"}""",
         ["replaceCategoryLimits"] = """
             {"normal":{"acknowledge":"PT2H","acceptDispatch":"PT2H","resolve":"P5D","feedbackWindow":"P3D"},
              "urgent":{"acknowledge":"PT30M","acceptDispatch":"PT30M","resolve":"PT24H","feedbackWindow":"P3D"},
@@ -44,6 +45,7 @@ public static class OpenApiSetup
         ("Clocks", "Pausing, resuming and extending the deadlines of a case."),
         ("Audit", "A case's events, and the case as it was at any version or moment."),
         ("Boards", "What a node or a department holds right now."),
+        ("Residents", "Residents' personal data: erasure at the resident's request."),
         ("Departments", "The feed a department's own system reads its dispatches from."),
         ("Metrics", "Response-time and satisfaction figures, and the projections behind them."),
         ("Reference data", "The grid tree, departments, categories and their limits, and routing rules."),
@@ -111,6 +113,16 @@ public static class OpenApiSetup
             }
 
             OpenApiProblems.Document(operation, context);
+            foreach (var response in (operation.Responses ?? []).Values.OfType<OpenApiResponse>())
+            {
+                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                response.Headers[Audit.Trail.Header] = new OpenApiHeader
+                {
+                    Description = "The correlation id of this request: the trace id of the caller's W3C `traceparent` when it sent one, else one the service chose. Every event the request appends, and every timer or message it sets off, records it (see the case history).",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
+
             return Task.CompletedTask;
         });
 
