@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cases.Api.Audit.Chain;
 using Cases.Api.Cases;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Infrastructure.Http;
@@ -43,6 +44,8 @@ public static class ServiceRegistration
         services.AddSingleton<Boards.BoardQueries>();
         services.AddSingleton<Clocks.ClockScheduler>();
         services.AddSingleton<Metrics.ProjectionStatus>();
+        services.AddSingleton<ChainVerifier>();
+        services.AddHostedService<ChainHeadPublisher>();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         // A rule stops at its first failure, so a later check never sees the null an earlier one refused.
         ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
@@ -68,6 +71,8 @@ public static class ServiceRegistration
                 marten.Events.StreamIdentity = StreamIdentity.AsGuid;
                 marten.Events.AppendMode = EventAppendMode.Quick;
                 marten.Events.MetadataConfig.HeadersEnabled = true;
+                marten.Events.MetadataConfig.CorrelationIdEnabled = true;
+                marten.Events.MetadataConfig.CausationIdEnabled = true;
                 marten.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 marten.Schema.For<GridNode>().Identity(x => x.Id).Index(x => x.ParentId!);
                 marten.Schema.For<Department>().Identity(x => x.Id);
@@ -76,6 +81,7 @@ public static class ServiceRegistration
                 marten.Schema.For<global::Cases.Domain.Routing.RoutingRules>().Identity(x => x.Id);
                 ReferenceStream.Register(marten);
                 marten.AddCasesProjections();
+                EventChainSchema.Register(marten, options.Schema);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()

@@ -86,6 +86,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture) : ApiTest(fixtu
         new("PUT /api/routing-rules", a => a.Current("/api/routing-rules", n => n), _ => "/api/routing-rules", t => t.Current, AdminsOnly),
         new("GET /api/reference/changes", _ => Arrange.Nothing(), _ => "/api/reference/changes", _ => null,
             "anon 401 | agent 403 | gw 403 | coord 403 | dept 403 | aud 200 | admin 200"),
+        new("GET /api/audit/verify", _ => Arrange.Nothing(), _ => "/api/audit/verify", _ => null,
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 403 | aud 200 | admin 200"),
+        new("GET /api/audit/chain-head", _ => Arrange.Nothing(), _ => "/api/audit/chain-head", _ => null,
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 403 | aud 200 | admin 200"),
         new("GET /health", _ => Arrange.Nothing(), _ => "/health", _ => null, Open),
         new("POST /api/dev/tokens", _ => Arrange.Nothing(), _ => "/api/dev/tokens", _ => new { role = "auditor" }, Open),
     ];

@@ -1,0 +1,164 @@
+using System.Data;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace Cases.Api.Audit.Chain;
+
+/// <summary>What broke the chain at one event: <c>edited</c> (the row no longer matches its link), <c>deleted</c> (a linked row is
+/// gone), <c>inserted</c> (a row no link covers), or <c>chainAltered</c> (a link, or the head, does not follow from the one before).</summary>
+public sealed record ChainBreak(string Kind, long Sequence, long? Position);
+
+/// <summary>The latest link: record <c>position</c> and <c>hash</c> outside the database, and compare them later.</summary>
+public sealed record ChainHead(long Position, long Sequence, string Hash, DateTimeOffset? LinkedAt);
+
+/// <summary>
+/// The verdict over the whole store. <c>firstBrokenSequence</c> is the lowest event sequence where the chain breaks;
+/// <c>breaks</c> lists the first hundred breaks (<c>breakCount</c> counts them all).
+/// </summary>
+public sealed record ChainReport(
+    long EventsChecked, bool Ok, long? FirstBrokenSequence, string? BreakKind, long BreakCount, IReadOnlyList<ChainBreak> Breaks, ChainHead Head);
+
+/// <summary>
+/// Walks the chain in keyset pages inside one read-only snapshot, recomputing every row's digest in PostgreSQL (with the
+/// expression this code sends, not a stored function) and every link here; memory stays bounded by one page.
+/// </summary>
+public sealed class ChainVerifier(NpgsqlDataSource dataSource, CasesOptions options)
+{
+    public const int PageSize = 10_000;
+    private const int KeptBreaks = 100;
+
+    public async Task<ChainHead> HeadAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await ReadHeadAsync(connection, null, ct) ?? Empty;
+    }
+
+    public async Task<ChainReport> VerifyAsync(IProgress<(long Done, long Total)>? progress, CancellationToken ct)
+    {
+        var schema = options.Schema;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using (var readOnly = new NpgsqlCommand("set transaction read only", connection, transaction))
+        {
+            await readOnly.ExecuteNonQueryAsync(ct);
+        }
+
+        var head = await ReadHeadAsync(connection, transaction, ct);
+        var breaks = new Breaks();
+        long checkedEvents = 0, position = 0, lastSequence = 0;
+        var previous = EventChainSchema.Genesis;
+        var buffer = new byte[64];
+        var sql = $"""
+            select c.position, c.seq_id, c.digest, c.hash, case when e.seq_id is null then null else {EventChainSchema.Digest("e")} end
+            from {schema}.{EventChainSchema.ChainTable} c left join {schema}.mt_events e on e.seq_id = c.seq_id
+            where c.position > $1 order by c.position limit {PageSize}
+            """;
+        while (true)
+        {
+            var rows = 0;
+            await using (var page = new NpgsqlCommand(sql, connection, transaction) { Parameters = { new() { Value = position } } })
+            await using (var reader = await page.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    rows++;
+                    var linkPosition = reader.GetInt64(0);
+                    var sequence = reader.GetInt64(1);
+                    var digest = reader.GetFieldValue<byte[]>(2);
+                    var hash = reader.GetFieldValue<byte[]>(3);
+                    var actual = reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4);
+                    previous.CopyTo(buffer, 0);
+                    digest.CopyTo(buffer, 32);
+                    if (actual is null)
+                    {
+                        breaks.Add("deleted", sequence, linkPosition);
+                    }
+                    else
+                    {
+                        checkedEvents++;
+                        if (!actual.AsSpan().SequenceEqual(digest))
+                        {
+                            breaks.Add("edited", sequence, linkPosition);
+                        }
+                    }
+
+                    if (linkPosition != position + 1 || !SHA256.HashData(buffer).AsSpan().SequenceEqual(hash))
+                    {
+                        breaks.Add("chainAltered", sequence, linkPosition);
+                    }
+
+                    previous = hash;
+                    position = linkPosition;
+                    lastSequence = sequence;
+                }
+            }
+
+            progress?.Report((position, Math.Max(position, head?.Position ?? 0)));
+            if (rows < PageSize)
+            {
+                break;
+            }
+        }
+
+        var tip = new ChainHead(position, lastSequence, Convert.ToHexStringLower(previous), null);
+        if (head is not null && (head.Position != tip.Position || head.Hash != tip.Hash))
+        {
+            breaks.Add("chainAltered", head.Sequence, head.Position);
+        }
+
+        // Rows no link covers: inserted with the trigger switched off, or copied in from elsewhere.
+        await using (var unlinked = new NpgsqlCommand(
+            $"select e.seq_id from {schema}.mt_events e where not exists (select 1 from {schema}.{EventChainSchema.ChainTable} c where c.seq_id = e.seq_id) order by e.seq_id",
+            connection, transaction))
+        await using (var reader = await unlinked.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                checkedEvents++;
+                breaks.Add("inserted", reader.GetInt64(0), null);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        var first = breaks.First;
+        return new ChainReport(checkedEvents, breaks.Count == 0, first?.Sequence, first?.Kind, breaks.Count, breaks.Kept,
+            tip with { LinkedAt = head?.LinkedAt });
+    }
+
+    private static readonly ChainHead Empty = new(0, 0, Convert.ToHexStringLower(EventChainSchema.Genesis), null);
+
+    private async Task<ChainHead?> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select position, seq_id, hash, linked_at from {options.Schema}.{EventChainSchema.HeadTable} where id = 1", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new ChainHead(reader.GetInt64(0), reader.GetInt64(1), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2)), reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
+    }
+
+    /// <summary>Keeps the first breaks in the order found and the lowest sequence among all of them.</summary>
+    private sealed class Breaks
+    {
+        public List<ChainBreak> Kept { get; } = [];
+
+        public long Count { get; private set; }
+
+        public ChainBreak? First { get; private set; }
+
+        public void Add(string kind, long sequence, long? position)
+        {
+            var found = new ChainBreak(kind, sequence, position);
+            Count++;
+            if (Kept.Count < KeptBreaks)
+            {
+                Kept.Add(found);
+            }
+
+            if (First is null || sequence < First.Sequence)
+            {
+                First = found;
+            }
+        }
+    }
+}

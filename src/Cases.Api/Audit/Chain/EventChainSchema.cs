@@ -1,0 +1,132 @@
+using Marten;
+using Weasel.Core;
+using Weasel.Core.Migrations;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
+using Weasel.Postgresql.Tables;
+using Weasel.Postgresql.Triggers;
+
+namespace Cases.Api.Audit.Chain;
+
+/// <summary>
+/// The tamper-evidence chain over Marten's event table, created with the store's other objects (Weasel extended schema objects).
+/// <para>
+/// Every row inserted into <c>mt_events</c> fires a trigger, in the inserting transaction, that links it:
+/// <c>digest = sha256(canonical row)</c> and <c>hash = sha256(previous hash || digest)</c>, the first link following 32 zero bytes.
+/// The head is one row updated under its row lock, so concurrent appends queue on it until they commit or roll back:
+/// the chain's <c>position</c> is therefore the order in which appends committed, which is not always <c>seq_id</c> order
+/// (Marten draws sequence numbers before the lock), and a rolled-back append leaves no gap in positions.
+/// </para>
+/// <para>
+/// What is hashed: the columns that say what happened (sequence, id, stream, version, type, .NET type, tenant, timestamp,
+/// data and its binary form, correlation, causation, headers). Bookkeeping Marten updates in place (<c>is_archived</c>) is left out, so archiving
+/// a stream does not break the chain; erasure deletes keys elsewhere and never touches an event row.
+/// </para>
+/// </summary>
+public static class EventChainSchema
+{
+    public const string ChainTable = "cases_event_chain";
+    public const string HeadTable = "cases_event_chain_head";
+    public const string LinkFunction = "cases_event_chain_link";
+    public const string Trigger = "cases_event_chain";
+
+    /// <summary>The link before the first one.</summary>
+    public static readonly byte[] Genesis = new byte[32];
+
+    /// <summary>
+    /// The canonical content of an event row, as SQL over a row alias. jsonb's text form is deterministic (keys ordered,
+    /// whitespace fixed) and the timestamp is written in UTC, so the same row always hashes the same whatever the session's settings.
+    /// The verifier sends this expression itself rather than calling a function in the database, which a tamperer could replace.
+    /// </summary>
+    public static string Digest(string row) =>
+        $"sha256(convert_to(jsonb_build_array({row}.seq_id, {row}.id, {row}.stream_id, {row}.version, {row}.type, {row}.mt_dotnet_type, " +
+        $"{row}.tenant_id, to_jsonb({row}.timestamp at time zone 'UTC'), {row}.data, encode({row}.bdata, 'hex'), {row}.correlation_id, {row}.causation_id, {row}.headers)::text, 'UTF8'))";
+
+    /// <summary>
+    /// A storage feature of its own, not <c>ExtendedSchemaObjects</c>: Marten creates those before its event tables, and the
+    /// trigger needs <c>mt_events</c> to exist. Custom features come after the event store.
+    /// </summary>
+    public static void Register(StoreOptions options, string schema) => options.Storage.Add(new Feature(schema));
+
+    private sealed class Feature(string schema) : FeatureSchemaBase("EventChain", new PostgresqlMigrator())
+    {
+        protected override IEnumerable<ISchemaObject> schemaObjects() => Objects(schema);
+    }
+
+    private static ISchemaObject[] Objects(string schema)
+    {
+        var chain = new Table($"{schema}.{ChainTable}");
+        chain.AddColumn<long>("position").AsPrimaryKey();
+        chain.AddColumn<long>("seq_id").NotNull().AddIndex(i => i.IsUnique = true);
+        chain.AddColumn("digest", "bytea").NotNull();
+        chain.AddColumn("hash", "bytea").NotNull();
+        chain.AddColumn("linked_at", "timestamptz").NotNull();
+
+        var head = new Table($"{schema}.{HeadTable}");
+        head.AddColumn<int>("id").AsPrimaryKey();
+        head.AddColumn<long>("position").NotNull();
+        head.AddColumn<long>("seq_id").NotNull();
+        head.AddColumn("hash", "bytea").NotNull();
+        head.AddColumn("linked_at", "timestamptz").NotNull();
+
+        // One statement takes the head's row lock and computes the new hash from the head it then sees (READ COMMITTED re-reads
+        // the row after waiting), so two appends can never both extend the same link.
+        var link = Function.ForSql($$"""
+            create or replace function {{schema}}.{{LinkFunction}}() returns trigger language plpgsql as $chain$
+            declare
+                d bytea := {{Digest("NEW")}};
+                p bigint;
+                h bytea;
+                t timestamptz := clock_timestamp();
+            begin
+                insert into {{schema}}.{{HeadTable}} as head (id, position, seq_id, hash, linked_at)
+                    values (1, 1, NEW.seq_id, sha256('\x{{Convert.ToHexString(Genesis)}}'::bytea || d), t)
+                    on conflict (id) do update
+                    set position = head.position + 1, seq_id = excluded.seq_id, hash = sha256(head.hash || d), linked_at = excluded.linked_at
+                    returning head.position, head.hash into p, h;
+                insert into {{schema}}.{{ChainTable}} (position, seq_id, digest, hash, linked_at) values (p, NEW.seq_id, d, h, t);
+                return null;
+            end
+            $chain$;
+            """);
+
+        var trigger = new Trigger($"{schema}.{Trigger}", $"{schema}.mt_events", $"{schema}.{LinkFunction}()")
+        {
+            Timing = TriggerTiming.After,
+            Events = TriggerEvents.Insert,
+            ForEachRow = true,
+        };
+
+        return [chain, head, link, trigger];
+    }
+
+    /// <summary>
+    /// Links, in sequence order, the events a store held before it had a chain (an upgrade). It does nothing once the chain
+    /// has a head, so it cannot launder a row inserted by hand later: that one stays unlinked and verify reports it.
+    /// The exclusive lock makes an append that starts meanwhile wait for the genesis and then extend it.
+    /// </summary>
+    public static string GenesisSql(string schema) => $$"""
+        do $genesis$
+        declare
+            r record;
+            p bigint := 0;
+            h bytea := '\x{{Convert.ToHexString(Genesis)}}'::bytea;
+            last_seq bigint := 0;
+        begin
+            lock table {{schema}}.{{HeadTable}} in exclusive mode;
+            if exists (select 1 from {{schema}}.{{HeadTable}}) then
+                return;
+            end if;
+            for r in select e.seq_id, {{Digest("e")}} as d from {{schema}}.mt_events e order by e.seq_id loop
+                p := p + 1;
+                h := sha256(h || r.d);
+                last_seq := r.seq_id;
+                insert into {{schema}}.{{ChainTable}} (position, seq_id, digest, hash, linked_at) values (p, r.seq_id, r.d, h, clock_timestamp());
+            end loop;
+            if p > 0 then
+                insert into {{schema}}.{{HeadTable}} (id, position, seq_id, hash, linked_at) values (1, p, last_seq, h, clock_timestamp());
+            end if;
+        end
+        $genesis$;
+        """;
+}
