@@ -93,6 +93,13 @@ public sealed class EventChainTests(ChainFixture fixture) : IClassFixture<ChainF
         Assert.Equal(await ScalarAsync<long>("select max(seq_id) from cases.mt_events"), head["sequence"]!.GetValue<long>());
         Assert.Equal(report["head"]!["hash"]!.GetValue<string>(), head["hash"]!.GetValue<string>());
         Assert.Matches("^[0-9a-f]{64}$", head["hash"]!.GetValue<string>());
+
+        // The anchor: the link at a recorded position stays what it was while the chain grows.
+        await HistoryAsync();
+        var then = (await _api.Get($"/api/audit/chain-head?position={links}", Caller.Auditor)).ShouldBe(HttpStatusCode.OK).Body!;
+        Assert.Equal(head.ToJsonString(), then.ToJsonString());
+        (await _api.Get($"/api/audit/chain-head?position={links + 1000}", Caller.Auditor)).ShouldBe(HttpStatusCode.NotFound);
+        (await _api.Get("/api/audit/chain-head?position=0", Caller.Auditor)).ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]

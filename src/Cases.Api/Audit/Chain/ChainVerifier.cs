@@ -33,6 +33,18 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource, CasesOptions opti
         return await ReadHeadAsync(connection, null, ct) ?? Empty;
     }
 
+    /// <summary>The stored link at one position (null past the head): an auditor compares it with the head recorded back then.</summary>
+    public async Task<ChainHead?> LinkAsync(long position, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select position, seq_id, hash, linked_at from {options.Schema}.{EventChainSchema.ChainTable} where position = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = position });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new ChainHead(reader.GetInt64(0), reader.GetInt64(1), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2)), reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
+    }
+
     public async Task<ChainReport> VerifyAsync(IProgress<(long Done, long Total)>? progress, CancellationToken ct)
     {
         var schema = options.Schema;
