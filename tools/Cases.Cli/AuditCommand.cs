@@ -14,6 +14,7 @@ public static class AuditCommand
     public static async Task<int> RunAsync(IServiceProvider services, string verb, CancellationToken ct)
     {
         await services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await EventChainSchema.LinkEventsOlderThanTheChainAsync(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), services.GetRequiredService<Cases.Api.CasesOptions>().Schema, ct);
         var verifier = services.GetRequiredService<ChainVerifier>();
         return verb switch
         {

@@ -45,7 +45,6 @@ public static class ServiceRegistration
         services.AddSingleton<Clocks.ClockScheduler>();
         services.AddSingleton<Metrics.ProjectionStatus>();
         services.AddSingleton<ChainVerifier>();
-        services.AddHostedService<ChainHeadPublisher>();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         // A rule stops at its first failure, so a later check never sees the null an earlier one refused.
         ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
@@ -87,6 +86,9 @@ public static class ServiceRegistration
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(options.AsyncDaemon ? JasperFx.Events.Daemon.DaemonMode.HotCold : JasperFx.Events.Daemon.DaemonMode.Disabled)
             .IntegrateWithWolverine();
+
+        // After Marten's registrations: its schema is in place before the chain's genesis runs.
+        services.AddHostedService<ChainHeadPublisher>();
 
         builder.Host.UseWolverine(wolverine =>
         {

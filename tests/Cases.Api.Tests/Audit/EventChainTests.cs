@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Alba;
+using Cases.Api.Audit.Chain;
 using Cases.Api.Tests.Security;
 using Cases.Api.Tests.Support;
 using Marten;
@@ -100,6 +101,20 @@ public sealed class EventChainTests(ChainFixture fixture) : IClassFixture<ChainF
         Assert.Equal(head.ToJsonString(), then.ToJsonString());
         (await _api.Get($"/api/audit/chain-head?position={links + 1000}", Caller.Auditor)).ShouldBe(HttpStatusCode.NotFound);
         (await _api.Get("/api/audit/chain-head?position=0", Caller.Auditor)).ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Applying_the_schema_again_keeps_the_chain()
+    {
+        var store = fixture.Host.Services.GetRequiredService<IDocumentStore>();
+        var migration = await store.Storage.Database.CreateMigrationAsync();
+        var pending = string.Join("\n", migration.Deltas.Where(d => d.Difference != Weasel.Core.SchemaPatchDifference.None).Select(d => $"{d.SchemaObject.Identifier}: {d.Difference}"));
+        Assert.DoesNotContain(EventChainSchema.ChainTable, pending, StringComparison.Ordinal);
+        Assert.DoesNotContain(EventChainSchema.LinkFunction, pending, StringComparison.Ordinal);
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        Assert.True(await ScalarAsync<bool>("select exists (select 1 from pg_trigger where tgname = 'cases_event_chain' and tgenabled = 'O')"), pending);
+        await HistoryAsync();
+        await AssertOkAsync();
     }
 
     [Fact]

@@ -12,11 +12,7 @@ public sealed partial class ChainHeadPublisher(NpgsqlDataSource dataSource, Chai
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var genesis = dataSource.CreateCommand(EventChainSchema.GenesisSql(options.Schema)))
-        {
-            await genesis.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await EventChainSchema.LinkEventsOlderThanTheChainAsync(dataSource, options.Schema, cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 

@@ -1,10 +1,10 @@
+using System.Data.Common;
 using Marten;
 using Weasel.Core;
 using Weasel.Core.Migrations;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Functions;
 using Weasel.Postgresql.Tables;
-using Weasel.Postgresql.Triggers;
 
 namespace Cases.Api.Audit.Chain;
 
@@ -69,10 +69,20 @@ public static class EventChainSchema
         head.AddColumn("hash", "bytea").NotNull();
         head.AddColumn("linked_at", "timestamptz").NotNull();
 
+        return [chain, head, new ChainLink(schema)];
+    }
+
+    /// <summary>
+    /// The link function and its trigger as one schema object, recreated together when either is missing, disabled or
+    /// different. Weasel's own <c>Function</c> would see its text differ from PostgreSQL's rendering on every migration and
+    /// replace it with a cascading drop that takes the trigger with it.
+    /// </summary>
+    private sealed class ChainLink(string schema) : ISchemaObject
+    {
         // One statement takes the head's row lock and computes the new hash from the head it then sees (READ COMMITTED re-reads
         // the row after waiting), so two appends can never both extend the same link.
-        var link = Function.ForSql($$"""
-            create or replace function {{schema}}.{{LinkFunction}}() returns trigger language plpgsql as $chain$
+        private readonly string _body = $$"""
+
             declare
                 d bytea := {{Digest("NEW")}};
                 p bigint;
@@ -87,17 +97,46 @@ public static class EventChainSchema
                 insert into {{schema}}.{{ChainTable}} (position, seq_id, digest, hash, linked_at) values (p, NEW.seq_id, d, h, t);
                 return null;
             end
-            $chain$;
+
+            """;
+
+        public DbObjectName Identifier { get; } = Function.ForSql($"create function {schema}.{LinkFunction}() returns trigger as $$ $$;").Identifier;
+
+        public void WriteCreateStatement(Migrator rules, TextWriter writer)
+        {
+            writer.WriteLine($"create or replace function {schema}.{LinkFunction}() returns trigger language plpgsql as $chain${_body}$chain$;");
+            writer.WriteLine($"drop trigger if exists {Trigger} on {schema}.mt_events;");
+            writer.WriteLine($"create trigger {Trigger} after insert on {schema}.mt_events for each row execute function {schema}.{LinkFunction}();");
+        }
+
+        public void WriteDropStatement(Migrator rules, TextWriter writer)
+        {
+            writer.WriteLine($"drop trigger if exists {Trigger} on {schema}.mt_events;");
+            writer.WriteLine($"drop function if exists {schema}.{LinkFunction}();");
+        }
+
+        public void ConfigureQueryCommand(Weasel.Core.DbCommandBuilder builder) => builder.Append($"""
+            select count(*) from pg_trigger t join pg_proc p on p.oid = t.tgfoid
+            where t.tgname = '{Trigger}' and t.tgrelid = to_regclass('{schema}.mt_events') and t.tgenabled <> 'D'
+              and encode(sha256(convert_to(p.prosrc, 'UTF8')), 'hex') = '{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_body)))}';
             """);
 
-        var trigger = new Trigger($"{schema}.{Trigger}", $"{schema}.mt_events", $"{schema}.{LinkFunction}()")
+        public async Task<ISchemaObjectDelta> CreateDeltaAsync(DbDataReader reader, CancellationToken ct)
         {
-            Timing = TriggerTiming.After,
-            Events = TriggerEvents.Insert,
-            ForEachRow = true,
-        };
+            var current = await reader.ReadAsync(ct) && reader.GetInt64(0) == 1;
+            return new SchemaObjectDelta(this, current ? SchemaPatchDifference.None : SchemaPatchDifference.Create);
+        }
 
-        return [chain, head, link, trigger];
+        public IEnumerable<DbObjectName> AllNames()
+        {
+            yield return Identifier;
+        }
+    }
+
+    public static async Task LinkEventsOlderThanTheChainAsync(Npgsql.NpgsqlDataSource dataSource, string schema, CancellationToken ct)
+    {
+        await using var genesis = dataSource.CreateCommand(GenesisSql(schema));
+        await genesis.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
