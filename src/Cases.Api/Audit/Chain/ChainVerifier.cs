@@ -5,7 +5,7 @@ using Npgsql;
 namespace Cases.Api.Audit.Chain;
 
 /// <summary>What broke the chain at one event: <c>edited</c> (the row no longer matches its link), <c>deleted</c> (a linked row is
-/// gone), <c>inserted</c> (a row no link covers), or <c>chainAltered</c> (a link, or the head, does not follow from the one before).</summary>
+/// gone), <c>inserted</c> (a row no link covers), or <c>chainAltered</c> (a link does not follow from the one before, or a position is missing).</summary>
 public sealed record ChainBreak(string Kind, long Sequence, long? Position);
 
 /// <summary>The latest link: record <c>position</c> and <c>hash</c> outside the database, and compare them later.</summary>
@@ -27,18 +27,21 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource, CasesOptions opti
     public const int PageSize = 10_000;
     private const int KeptBreaks = 100;
 
-    public async Task<ChainHead> HeadAsync(CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await ReadHeadAsync(connection, null, ct) ?? Empty;
-    }
+    public async Task<ChainHead> HeadAsync(CancellationToken ct) =>
+        await ReadLinkAsync("order by position desc limit 1", null, ct) ?? Empty;
 
     /// <summary>The stored link at one position (null past the head): an auditor compares it with the head recorded back then.</summary>
-    public async Task<ChainHead?> LinkAsync(long position, CancellationToken ct)
+    public Task<ChainHead?> LinkAsync(long position, CancellationToken ct) => ReadLinkAsync("where position = $1", position, ct);
+
+    private async Task<ChainHead?> ReadLinkAsync(string clause, long? position, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
-            $"select position, seq_id, hash, linked_at from {options.Schema}.{EventChainSchema.ChainTable} where position = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = position });
+            $"select position, seq_id, hash, linked_at from {options.Schema}.{EventChainSchema.ChainTable} {clause}");
+        if (position is { } value)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? new ChainHead(reader.GetInt64(0), reader.GetInt64(1), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2)), reader.GetFieldValue<DateTimeOffset>(3))
@@ -55,13 +58,19 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource, CasesOptions opti
             await readOnly.ExecuteNonQueryAsync(ct);
         }
 
-        var head = await ReadHeadAsync(connection, transaction, ct);
         var breaks = new Breaks();
+        long expected;
+        await using (var count = new NpgsqlCommand($"select coalesce(max(position), 0) from {schema}.{EventChainSchema.ChainTable}", connection, transaction))
+        {
+            expected = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+
         long checkedEvents = 0, position = 0, lastSequence = 0;
+        DateTimeOffset? linkedAt = null;
         var previous = EventChainSchema.Genesis;
         var buffer = new byte[64];
         var sql = $"""
-            select c.position, c.seq_id, c.digest, c.hash, case when e.seq_id is null then null else {EventChainSchema.Digest("e")} end
+            select c.position, c.seq_id, c.digest, c.hash, c.linked_at, case when e.seq_id is null then null else {EventChainSchema.Digest("e")} end
             from {schema}.{EventChainSchema.ChainTable} c left join {schema}.mt_events e on e.seq_id = c.seq_id
             where c.position > $1 order by c.position limit {PageSize}
             """;
@@ -78,7 +87,7 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource, CasesOptions opti
                     var sequence = reader.GetInt64(1);
                     var digest = reader.GetFieldValue<byte[]>(2);
                     var hash = reader.GetFieldValue<byte[]>(3);
-                    var actual = reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4);
+                    var actual = reader.IsDBNull(5) ? null : reader.GetFieldValue<byte[]>(5);
                     previous.CopyTo(buffer, 0);
                     digest.CopyTo(buffer, 32);
                     if (actual is null)
@@ -102,21 +111,18 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource, CasesOptions opti
                     previous = hash;
                     position = linkPosition;
                     lastSequence = sequence;
+                    linkedAt = reader.GetFieldValue<DateTimeOffset>(4);
                 }
             }
 
-            progress?.Report((position, Math.Max(position, head?.Position ?? 0)));
+            progress?.Report((position, Math.Max(position, expected)));
             if (rows < PageSize)
             {
                 break;
             }
         }
 
-        var tip = new ChainHead(position, lastSequence, Convert.ToHexStringLower(previous), null);
-        if (head is not null && (head.Position != tip.Position || head.Hash != tip.Hash))
-        {
-            breaks.Add("chainAltered", head.Sequence, head.Position);
-        }
+        var head = new ChainHead(position, lastSequence, Convert.ToHexStringLower(previous), linkedAt);
 
         // Rows no link covers: inserted with the trigger switched off, or copied in from elsewhere.
         await using (var unlinked = new NpgsqlCommand(
@@ -134,20 +140,10 @@ public sealed class ChainVerifier(NpgsqlDataSource dataSource, CasesOptions opti
         await transaction.CommitAsync(ct);
         var first = breaks.First;
         return new ChainReport(checkedEvents, breaks.Count == 0, first?.Sequence, first?.Kind, breaks.Count, breaks.Kept,
-            tip with { LinkedAt = head?.LinkedAt });
+            head);
     }
 
     private static readonly ChainHead Empty = new(0, 0, Convert.ToHexStringLower(EventChainSchema.Genesis), null);
-
-    private async Task<ChainHead?> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            $"select position, seq_id, hash, linked_at from {options.Schema}.{EventChainSchema.HeadTable} where id = 1", connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new ChainHead(reader.GetInt64(0), reader.GetInt64(1), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2)), reader.GetFieldValue<DateTimeOffset>(3))
-            : null;
-    }
 
     /// <summary>Keeps the first breaks in the order found and the lowest sequence among all of them.</summary>
     private sealed class Breaks

@@ -9,11 +9,11 @@ using Weasel.Postgresql.Tables;
 namespace Cases.Api.Audit.Chain;
 
 /// <summary>
-/// The tamper-evidence chain over Marten's event table, created with the store's other objects (Weasel extended schema objects).
+/// The tamper-evidence chain over Marten's event table, created with the store's other objects (a Marten storage feature of its own).
 /// <para>
 /// Every row inserted into <c>mt_events</c> fires a trigger, in the inserting transaction, that links it:
 /// <c>digest = sha256(canonical row)</c> and <c>hash = sha256(previous hash || digest)</c>, the first link following 32 zero bytes.
-/// The head is one row updated under its row lock, so concurrent appends queue on it until they commit or roll back:
+/// A transaction-scoped advisory lock queues concurrent appends until the holder commits or rolls back, and the head is the last link:
 /// the chain's <c>position</c> is therefore the order in which appends committed, which is not always <c>seq_id</c> order
 /// (Marten draws sequence numbers before the lock), and a rolled-back append leaves no gap in positions.
 /// </para>
@@ -26,7 +26,9 @@ namespace Cases.Api.Audit.Chain;
 public static class EventChainSchema
 {
     public const string ChainTable = "cases_event_chain";
-    public const string HeadTable = "cases_event_chain_head";
+
+    /// <summary>The advisory lock that orders links (transaction-scoped); any constant no other part of the system uses.</summary>
+    public const long LockKey = 0x4361_7365_4368_6e01;
     public const string LinkFunction = "cases_event_chain_link";
     public const string Trigger = "cases_event_chain";
 
@@ -62,14 +64,7 @@ public static class EventChainSchema
         chain.AddColumn("hash", "bytea").NotNull();
         chain.AddColumn("linked_at", "timestamptz").NotNull();
 
-        var head = new Table($"{schema}.{HeadTable}");
-        head.AddColumn<int>("id").AsPrimaryKey();
-        head.AddColumn<long>("position").NotNull();
-        head.AddColumn<long>("seq_id").NotNull();
-        head.AddColumn("hash", "bytea").NotNull();
-        head.AddColumn("linked_at", "timestamptz").NotNull();
-
-        return [chain, head, new ChainLink(schema)];
+        return [chain, new ChainLink(schema)];
     }
 
     /// <summary>
@@ -79,22 +74,22 @@ public static class EventChainSchema
     /// </summary>
     private sealed class ChainLink(string schema) : ISchemaObject
     {
-        // One statement takes the head's row lock and computes the new hash from the head it then sees (READ COMMITTED re-reads
-        // the row after waiting), so two appends can never both extend the same link.
+        // The transaction-scoped advisory lock queues concurrent appends until the holder commits or rolls back; the head is
+        // then read with a fresh snapshot (READ COMMITTED, a new one per statement), so two appends never extend the same link.
         private readonly string _body = $$"""
 
             declare
                 d bytea := {{Digest("NEW")}};
                 p bigint;
                 h bytea;
-                t timestamptz := clock_timestamp();
             begin
-                insert into {{schema}}.{{HeadTable}} as head (id, position, seq_id, hash, linked_at)
-                    values (1, 1, NEW.seq_id, sha256('\x{{Convert.ToHexString(Genesis)}}'::bytea || d), t)
-                    on conflict (id) do update
-                    set position = head.position + 1, seq_id = excluded.seq_id, hash = sha256(head.hash || d), linked_at = excluded.linked_at
-                    returning head.position, head.hash into p, h;
-                insert into {{schema}}.{{ChainTable}} (position, seq_id, digest, hash, linked_at) values (p, NEW.seq_id, d, h, t);
+                perform pg_advisory_xact_lock({{LockKey}});
+                select c.position, c.hash into p, h from {{schema}}.{{ChainTable}} c order by c.position desc limit 1;
+                if p is null then
+                    p := 0;
+                    h := '\x{{Convert.ToHexString(Genesis)}}'::bytea;
+                end if;
+                insert into {{schema}}.{{ChainTable}} (position, seq_id, digest, hash, linked_at) values (p + 1, NEW.seq_id, d, sha256(h || d), clock_timestamp());
                 return null;
             end
 
@@ -141,8 +136,8 @@ public static class EventChainSchema
 
     /// <summary>
     /// Links, in sequence order, the events a store held before it had a chain (an upgrade). It does nothing once the chain
-    /// has a head, so it cannot launder a row inserted by hand later: that one stays unlinked and verify reports it.
-    /// The exclusive lock makes an append that starts meanwhile wait for the genesis and then extend it.
+    /// has a link, so it cannot launder a row inserted by hand later: that one stays unlinked and verify reports it.
+    /// The chain's lock makes an append that starts meanwhile wait for the genesis and then extend it.
     /// </summary>
     public static string GenesisSql(string schema) => $$"""
         do $genesis$
@@ -150,21 +145,16 @@ public static class EventChainSchema
             r record;
             p bigint := 0;
             h bytea := '\x{{Convert.ToHexString(Genesis)}}'::bytea;
-            last_seq bigint := 0;
         begin
-            lock table {{schema}}.{{HeadTable}} in exclusive mode;
-            if exists (select 1 from {{schema}}.{{HeadTable}}) then
+            perform pg_advisory_xact_lock({{LockKey}});
+            if exists (select 1 from {{schema}}.{{ChainTable}}) then
                 return;
             end if;
             for r in select e.seq_id, {{Digest("e")}} as d from {{schema}}.mt_events e order by e.seq_id loop
                 p := p + 1;
                 h := sha256(h || r.d);
-                last_seq := r.seq_id;
                 insert into {{schema}}.{{ChainTable}} (position, seq_id, digest, hash, linked_at) values (p, r.seq_id, r.d, h, clock_timestamp());
             end loop;
-            if p > 0 then
-                insert into {{schema}}.{{HeadTable}} (id, position, seq_id, hash, linked_at) values (1, p, last_seq, h, clock_timestamp());
-            end if;
         end
         $genesis$;
         """;
