@@ -101,7 +101,9 @@ public static class EventChainSchema
         {
             writer.WriteLine($"create or replace function {schema}.{LinkFunction}() returns trigger language plpgsql as $chain${_body}$chain$;");
             writer.WriteLine($"drop trigger if exists {Trigger} on {schema}.mt_events;");
-            writer.WriteLine($"create trigger {Trigger} after insert on {schema}.mt_events for each row execute function {schema}.{LinkFunction}();");
+            // Deferred to the commit: the chain's lock is then held only while the transaction commits, not while the rest of
+            // it (the inline projection, the outbox, the round trips to the service) runs.
+            writer.WriteLine($"create constraint trigger {Trigger} after insert on {schema}.mt_events deferrable initially deferred for each row execute function {schema}.{LinkFunction}();");
         }
 
         public void WriteDropStatement(Migrator rules, TextWriter writer)
@@ -112,7 +114,7 @@ public static class EventChainSchema
 
         public void ConfigureQueryCommand(Weasel.Core.DbCommandBuilder builder) => builder.Append($"""
             select count(*) from pg_trigger t join pg_proc p on p.oid = t.tgfoid
-            where t.tgname = '{Trigger}' and t.tgrelid = to_regclass('{schema}.mt_events') and t.tgenabled <> 'D'
+            where t.tgname = '{Trigger}' and t.tgrelid = to_regclass('{schema}.mt_events') and t.tgenabled <> 'D' and t.tginitdeferred
               and encode(sha256(convert_to(p.prosrc, 'UTF8')), 'hex') = '{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_body)))}';
             """);
 
