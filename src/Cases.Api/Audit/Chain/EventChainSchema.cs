@@ -11,7 +11,7 @@ namespace Cases.Api.Audit.Chain;
 /// <summary>
 /// The tamper-evidence chain over Marten's event table, created with the store's other objects (a Marten storage feature of its own).
 /// <para>
-/// Every row inserted into <c>mt_events</c> fires a trigger, in the inserting transaction, that links it:
+/// Every row inserted into <c>mt_events</c> fires a trigger, deferred to the commit of the inserting transaction, that links it:
 /// <c>digest = sha256(canonical row)</c> and <c>hash = sha256(previous hash || digest)</c>, the first link following 32 zero bytes.
 /// A transaction-scoped advisory lock queues concurrent appends until the holder commits or rolls back, and the head is the last link:
 /// the chain's <c>position</c> is therefore the order in which appends committed, which is not always <c>seq_id</c> order
