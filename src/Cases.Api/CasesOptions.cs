@@ -20,6 +20,9 @@ public sealed class CasesOptions
     /// </summary>
     public string? CalendarFile { get; set; }
 
+    /// <summary>How often the event chain's head is written to the log (an anchor outside the database); zero turns it off.</summary>
+    public TimeSpan ChainHeadInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The schema for Marten's tables.</summary>
     public string Schema { get; set; } = "cases";
 }

@@ -9,6 +9,8 @@ try
         ["run", .. var hostArgs] => await RunCommand.RunAsync(hostArgs, signals.Token),
         ["projections", var verb] when verb is "rebuild" or "verify" or "rebuild-cases" =>
             await LocalHost.RunCommandAsync((services, ct) => ProjectionsCommand.RunAsync(services, verb, ct), signals.Token),
+        ["audit", var verb] when verb is "verify" or "head" =>
+            await LocalHost.RunCommandAsync((services, ct) => AuditCommand.RunAsync(services, verb, ct), signals.Token),
         ["generate", ..] when GenerateCommand.TryParse(args, out var cases, out var days) =>
             await LocalHost.RunCommandAsync((services, ct) => GenerateCommand.RunAsync(services, cases, days, ct), signals.Token),
         ["generate", ..] => 2,
@@ -34,8 +36,11 @@ static int Usage()
           run [HOST SETTINGS]            the service in demo mode on the embedded database (.data/postgres), or on
                                          ConnectionStrings__Cases when set; e.g. run --urls http://127.0.0.1:5099
           projections rebuild            replay every event through the async projections
-          projections verify             rebuild the metrics into a shadow copy and compare; exit 1 on a difference
+          projections verify             rebuild every read model (metrics, case records, dispatch feed) into a shadow
+                                         copy and compare with the live one; exit 1 on a difference
           projections rebuild-cases      replay the inline case read model (after its shape changed)
+          audit verify                   check every event against the tamper-evidence chain; exit 1 when it breaks
+          audit head                     print the chain head (position and hash), to record outside the database
           generate CASES [DAYS]          append CASES generated case histories raised over the last DAYS days (365)
           export --case ID --out FILE    a case's history as NDJSON (contact masked), with a progress display
           export --from T --to T --out FILE   every case raised in [from, to), likewise

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Cases.Api.Metrics;
+using Cases.Projections;
+using Cases.Projections.Feed;
 using Cases.Projections.Metrics;
 using Marten;
 using Spectre.Console;
@@ -8,8 +10,8 @@ namespace Cases.Cli;
 
 /// <summary>
 /// <c>projections rebuild</c> replays every event through the async projections, with a progress display.
-/// <c>projections verify</c> rebuilds the metrics into a shadow copy in memory and compares it with the live
-/// read models; it exits 1 on any difference, so a script or a cron job can alarm on it.
+/// <c>projections verify</c> rebuilds every read model (metrics, case records, dispatch feed) into a shadow copy in memory and
+/// compares it with the live one; it exits 1 on any difference, so a script or a cron job can alarm on it.
 /// </summary>
 public static class ProjectionsCommand
 {
@@ -82,38 +84,55 @@ public static class ProjectionsCommand
         return 0;
     }
 
+    /// <summary>
+    /// Every read model, rebuilt from the events into a scratch copy and compared with the live one: the metrics (facts and
+    /// buckets), the case records (the case view, list and boards read them) and the department dispatch feed.
+    /// </summary>
     private static async Task<int> VerifyAsync(IDocumentStore store, ProjectionStatus status, CancellationToken ct)
     {
-        var metrics = (await status.ReadAsync(ct)).First(p => p.Name == MetricsProjection.Name);
-        if (metrics.LagEvents > 0)
+        var progressNow = await status.ReadAsync(ct);
+        var metrics = progressNow.First(p => p.Name == MetricsProjection.Name);
+        var feed = progressNow.First(p => p.Name == DispatchFeedProjection.Name);
+        foreach (var behind in progressNow.Where(p => p.LagEvents > 0))
         {
-            AnsiConsole.MarkupLine($"[yellow]The metrics projection is {metrics.LagEvents:N0} events behind; verifying what it has applied (up to {metrics.LastSequence:N0}).[/]");
+            AnsiConsole.MarkupLine($"[yellow]The {behind.Name} projection is {behind.LagEvents:N0} events behind; verifying what it has applied (up to {behind.LastSequence:N0}).[/]");
         }
 
-        IReadOnlyList<ShadowDifference> differences = [];
+        var differences = new List<ShadowDifference>();
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
-                var task = progress.AddTask("shadow rebuild of metrics", maxValue: Math.Max(1, metrics.LastSequence));
-                differences = await MetricsShadow.CompareAsync(store, metrics.LastSequence, new Progress<(long Done, long Total)>(p => task.Value = p.Done), ct);
-                task.Value = task.MaxValue;
+                var metricsTask = progress.AddTask("shadow rebuild of metrics", maxValue: Math.Max(1, metrics.LastSequence));
+                var othersTask = progress.AddTask("shadow rebuild of case records and dispatch feed", maxValue: Math.Max(1, metrics.HighWaterMark));
+                differences.AddRange(await MetricsShadow.CompareAsync(store, metrics.LastSequence, new Progress<(long Done, long Total)>(p => metricsTask.Value = p.Done), ct));
+                metricsTask.Value = metricsTask.MaxValue;
+                differences.AddRange(await ReadModelShadow.CompareAsync(store, feed.LastSequence, new Progress<(long Done, long Total)>(p =>
+                {
+                    othersTask.MaxValue = Math.Max(1, p.Total);
+                    othersTask.Value = p.Done;
+                }), ct));
+                othersTask.Value = othersTask.MaxValue;
             });
 
         if (differences.Count == 0)
         {
-            AnsiConsole.MarkupLine($"[green]OK[/]: the live metrics equal a shadow rebuilt from {metrics.LastSequence:N0} events.");
+            AnsiConsole.MarkupLine($"[green]OK[/]: the metrics, case records and dispatch feed equal their shadows rebuilt from the events (metrics up to {metrics.LastSequence:N0}, feed up to {feed.LastSequence:N0}).");
             return 0;
         }
 
-        var table = new Table().AddColumns("document", "id", "live", "shadow");
+        var table = new Table().AddColumns("read model", "id", "live", "shadow");
         foreach (var d in differences.Take(20))
         {
             table.AddRow(Markup.Escape(d.Document), Markup.Escape(d.Id), Markup.Escape(Trim(d.Live)), Markup.Escape(Trim(d.Shadow)));
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"[red]{differences.Count} difference(s)[/] between the live metrics and the shadow rebuild.");
+        foreach (var group in differences.GroupBy(d => d.Document))
+        {
+            AnsiConsole.MarkupLine($"[red]{group.Count()} difference(s)[/] in {Markup.Escape(group.Key)}.");
+        }
+
         return 1;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cases.Api.Audit.Chain;
 using Cases.Api.Cases;
 using Cases.Api.Delivery;
 using Cases.Api.Infrastructure.Actors;
@@ -45,6 +46,7 @@ public static class ServiceRegistration
         services.AddSingleton<Clocks.ClockScheduler>();
         services.AddSingleton<Metrics.ProjectionStatus>();
         builder.AddCasesDelivery(options);
+        services.AddSingleton<ChainVerifier>();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         // A rule stops at its first failure, so a later check never sees the null an earlier one refused.
         ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
@@ -82,11 +84,15 @@ public static class ServiceRegistration
                 ReferenceStream.Register(marten);
                 marten.AddCasesProjections();
                 Delivery.WebhookSchema.Configure(marten);
+                EventChainSchema.Register(marten, options.Schema);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(options.AsyncDaemon ? JasperFx.Events.Daemon.DaemonMode.HotCold : JasperFx.Events.Daemon.DaemonMode.Disabled)
             .IntegrateWithWolverine();
+
+        // After Marten's registrations: its schema is in place before the chain's genesis runs.
+        services.AddHostedService<ChainHeadPublisher>();
 
         builder.Host.UseWolverine(wolverine =>
         {

@@ -57,19 +57,22 @@ public sealed class DispatchFeedProjection : IProjection
         var nodes = (await operations.LoadManyAsync<GridNode>(cancellation, nodeIds)).ToDictionary(n => n.Id, StringComparer.Ordinal);
         foreach (var e in dispatches)
         {
-            var dispatched = (CaseDispatched)e.Data;
-            if (!cases.TryGetValue(e.StreamId, out var @case))
+            if (cases.TryGetValue(e.StreamId, out var @case))
             {
-                continue;
+                operations.Store(Item(e.Sequence, (CaseDispatched)e.Data, @case, nodes));
             }
-
-            var path = new List<NodeRef>();
-            for (var node = nodes.GetValueOrDefault(dispatched.FromNodeId); node is not null; node = node.ParentId is null ? null : nodes.GetValueOrDefault(node.ParentId))
-            {
-                path.Insert(0, new NodeRef(node.Id, node.Name, node.Level));
-            }
-
-            operations.Store(DispatchFeedItem.Describe(e.Sequence, dispatched, @case, path));
         }
+    }
+
+    /// <summary>The feed item for one dispatch, given the case and the nodes on its path: the projection and its shadow share it.</summary>
+    public static DispatchFeedItem Item(long sequence, CaseDispatched dispatched, CaseRecord @case, IReadOnlyDictionary<string, GridNode> nodes)
+    {
+        var path = new List<NodeRef>();
+        for (var node = nodes.GetValueOrDefault(dispatched.FromNodeId); node is not null; node = node.ParentId is null ? null : nodes.GetValueOrDefault(node.ParentId))
+        {
+            path.Insert(0, new NodeRef(node.Id, node.Name, node.Level));
+        }
+
+        return DispatchFeedItem.Describe(sequence, dispatched, @case, path);
     }
 }

@@ -68,7 +68,7 @@ public static class MetricsShadow
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
-    private static void Compare<T>(string document, Dictionary<string, T> live, Dictionary<string, T> shadow, List<ShadowDifference> differences)
+    internal static void Compare<T>(string document, Dictionary<string, T> live, Dictionary<string, T> shadow, List<ShadowDifference> differences)
     {
         foreach (var id in live.Keys.Union(shadow.Keys).Order(StringComparer.Ordinal))
         {
@@ -82,7 +82,7 @@ public static class MetricsShadow
     }
 
     // Dictionaries are compared in key order, so the comparison does not depend on insertion order.
-    private static string Canonical<T>(T value) => Sort(JsonSerializer.SerializeToElement(value, Json))!.ToJsonString();
+    internal static string Canonical<T>(T value) => Sort(JsonSerializer.SerializeToElement(value, Json))!.ToJsonString();
 
     private static System.Text.Json.Nodes.JsonNode? Sort(JsonElement element) => element.ValueKind switch
     {

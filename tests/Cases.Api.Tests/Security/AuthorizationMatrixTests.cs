@@ -103,6 +103,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture) : ApiTest(fixtu
         new("POST /api/residents/erasure", a => a.ResidentOfOwn(), _ => "/api/residents/erasure", t => new { phone = t.Current!.GetValue<string>() }, AdminsOnly),
         new("GET /api/audit/export", a => a.Filed(), t => $"/api/audit/export?caseId={t.CaseId}", _ => null,
             "anon 401 | agent 403 | gw 403 | coord 403 | dept 403 | aud 200 | admin 200"),
+        new("GET /api/audit/verify", _ => Arrange.Nothing(), _ => "/api/audit/verify", _ => null,
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 403 | aud 200 | admin 200"),
+        new("GET /api/audit/chain-head", _ => Arrange.Nothing(), _ => "/api/audit/chain-head", _ => null,
+            "anon 401 | agent 403 | gw 403 | coord 403 | dept 403 | aud 200 | admin 200"),
         new("GET /health", _ => Arrange.Nothing(), _ => "/health", _ => null, Open),
         new("POST /api/dev/tokens", _ => Arrange.Nothing(), _ => "/api/dev/tokens", _ => new { role = "auditor" }, Open),
     ];

@@ -50,6 +50,11 @@ public static class OpenApiOperations
             ["routingRules"] = ("Get the routing rules", "Where a new appeal starts, by category and urgency, and the suggested departments."),
             ["replaceRoutingRules"] = ("Replace the routing rules", "Admin. Appeals filed afterwards follow them."),
             ["devToken"] = ("Issue a demo token", "Demo mode only (404 otherwise): a bearer token for a demo user of the given role, node or department."),
+            ["verifyChain"] = ("Verify the event store's hash chain", "Auditors and admins. Recomputes every event's link in the tamper-evidence chain, streaming through the store, " +
+                "and answers `ok`, the events checked and, when broken, `firstBrokenSequence` with the kind of break: `edited`, `deleted`, `inserted` " +
+                "(a row no link covers) or `chainAltered` (the chain itself was rewritten). Also the recomputed `head`, to compare with an anchor kept elsewhere."),
+            ["chainHead"] = ("Get the event chain's head", "Auditors and admins. The latest link (position, event sequence, hash, when it was linked): record it outside the database; " +
+                "later, `?position=N` gives the link at that position: a different hash there shows the store was rewritten, even if `verify` passes. 404 past the head."),
             ["referenceChanges"] = ("List reference-data changes", "Every change to limits and routing rules, oldest first: who, when, and the value before and after. Page with `after`."),
             ["metricsSummary"] = ("Get summary metrics", "Backlog, rates and durations for a node (and everything under it), a department or everything, over a day range."),
             ["metricsTimeseries"] = ("Get metrics over time", "The summary figures per day, week or month."),

@@ -43,7 +43,7 @@ public static class OpenApiSetup
         ("Escalation", "Moving a case up the grid tree, and supervision from above."),
         ("Dispatch", "Sending a case to a department, and the department accepting or returning it."),
         ("Clocks", "Pausing, resuming and extending the deadlines of a case."),
-        ("Audit", "A case's events, and the case as it was at any version or moment."),
+        ("Audit", "A case's events, the case as it was at any version or moment, and the hash chain that shows no event was rewritten."),
         ("Boards", "What a node or a department holds right now."),
         ("Residents", "Residents' personal data: erasure at the resident's request."),
         ("Departments", "The feed a department's own system reads its dispatches from."),

@@ -1,0 +1,110 @@
+using Cases.Domain;
+using Cases.Domain.Grid;
+using Cases.Projections.Cases;
+using Cases.Projections.Feed;
+using Cases.Projections.Metrics;
+using JasperFx.Events;
+using Marten;
+
+namespace Cases.Projections;
+
+/// <summary>
+/// Rebuilds the case read model and the dispatch feed in memory (a scratch copy) from the events, and compares them with the
+/// live documents one by one; <see cref="MetricsShadow"/> does the same for the metrics. The events are read in pages; the
+/// shadow holds one record per case, as a rebuild does.
+/// </summary>
+public static class ReadModelShadow
+{
+    public const string CaseRecords = nameof(CaseRecord);
+    public const string DispatchFeed = nameof(DispatchFeedItem);
+
+    /// <param name="feedUpToSequence">How far the dispatch feed's projection has got: later dispatches are not expected in it yet.</param>
+    public static async Task<IReadOnlyList<ShadowDifference>> CompareAsync(
+        IDocumentStore store, long feedUpToSequence, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
+    {
+        // The case read model is inline, so it is as new as the events; what arrives while we read is left out on both sides.
+        var upTo = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
+        var caseEvents = CaseEventTypes.All.ToHashSet();
+        var records = new Dictionary<Guid, CaseRecord?>();
+        var dispatches = new List<(long Sequence, Guid CaseId, CaseDispatched Event)>();
+        await using (var session = store.QuerySession())
+        {
+            long after = 0;
+            while (after < upTo)
+            {
+                var page = await session.Events.QueryAllRawEvents()
+                    .Where(e => e.Sequence > after && e.Sequence <= upTo)
+                    .OrderBy(e => e.Sequence)
+                    .Take(5000)
+                    .ToListAsync(ct);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var e in page.Where(e => caseEvents.Contains(e.EventType)))
+                {
+                    records[e.StreamId] = CaseRecord.Fold(records.GetValueOrDefault(e.StreamId), e.Data) with { Id = e.StreamId };
+                    if (e.Data is CaseDispatched dispatched && e.Sequence <= feedUpToSequence)
+                    {
+                        dispatches.Add((e.Sequence, e.StreamId, dispatched));
+                    }
+                }
+
+                after = page[^1].Sequence;
+                progress?.Report((after, upTo));
+            }
+        }
+
+        var differences = new List<ShadowDifference>();
+        await using var query = store.QuerySession();
+        await CompareCasesAsync(query, records, upTo, differences, ct);
+
+        var nodes = (await query.Query<GridNode>().ToListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var shadowFeed = new Dictionary<string, DispatchFeedItem>(StringComparer.Ordinal);
+        foreach (var (sequence, caseId, dispatched) in dispatches)
+        {
+            if (records.GetValueOrDefault(caseId) is { } record)
+            {
+                // The projection loads the nodes on the case's path and the dispatching node; so does its shadow.
+                var visible = record.State.NodePath.Append(dispatched.FromNodeId).Where(nodes.ContainsKey).Distinct(StringComparer.Ordinal)
+                    .ToDictionary(id => id, id => nodes[id], StringComparer.Ordinal);
+                shadowFeed[dispatched.DispatchId.ToString()] = DispatchFeedProjection.Item(sequence, dispatched, record, visible);
+            }
+        }
+
+        var liveFeed = (await query.Query<DispatchFeedItem>().Where(i => i.Cursor <= feedUpToSequence).ToListAsync(ct))
+            .ToDictionary(i => i.Id.ToString(), StringComparer.Ordinal);
+        MetricsShadow.Compare(DispatchFeed, liveFeed, shadowFeed, differences);
+        return differences;
+    }
+
+    private static async Task CompareCasesAsync(
+        IQuerySession query, Dictionary<Guid, CaseRecord?> shadow, long upTo, List<ShadowDifference> differences, CancellationToken ct)
+    {
+        var seen = new HashSet<Guid>();
+        await foreach (var live in query.Query<CaseRecord>().ToAsyncEnumerable(ct))
+        {
+            seen.Add(live.Id);
+            var rebuilt = shadow.GetValueOrDefault(live.Id);
+            var l = MetricsShadow.Canonical(live);
+            var s = rebuilt is null ? null : MetricsShadow.Canonical(rebuilt);
+            if (l != s && !await MovedOnAsync(query, live.Id, upTo, ct))
+            {
+                differences.Add(new ShadowDifference(CaseRecords, live.Id.ToString(), l, s));
+            }
+        }
+
+        foreach (var (id, rebuilt) in shadow.Where(p => p.Value is not null && !seen.Contains(p.Key)))
+        {
+            if (!await MovedOnAsync(query, id, upTo, ct))
+            {
+                differences.Add(new ShadowDifference(CaseRecords, id.ToString(), null, MetricsShadow.Canonical(rebuilt)));
+            }
+        }
+    }
+
+    /// <summary>A case that received events after the shadow's last one: its live record is newer, not wrong.</summary>
+    private static Task<bool> MovedOnAsync(IQuerySession query, Guid id, long upTo, CancellationToken ct) =>
+        query.Events.QueryAllRawEvents().AnyAsync(e => e.StreamId == id && e.Sequence > upTo, ct);
+}
