@@ -127,7 +127,7 @@ namespace Cases.Client.Generated.Models
 #endif
         /// <summary>The raisedAt property</summary>
         public DateTimeOffset? RaisedAt { get; set; }
-        /// <summary>The resident property</summary>
+        /// <summary>The resident&apos;s contact; `erased` once the resident had it erased (then the fields are empty).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::Cases.Client.Generated.Models.ResidentView? Resident { get; set; }

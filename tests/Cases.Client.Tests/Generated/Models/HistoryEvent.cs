@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace Cases.Client.Generated.Models
 {
+    /// <summary>
+    /// One event as an auditor reads it.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class HistoryEvent : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>The actor property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -22,6 +23,22 @@ namespace Cases.Client.Generated.Models
 #endif
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>What appended it: `command:{operationId}` for a person&apos;s command, `clock:{clock}/{stage}` for a timer, `message:{type}/{id}` for a message.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? CausationId { get; set; }
+#nullable restore
+#else
+        public string CausationId { get; set; }
+#endif
+        /// <summary>The request whose effects this event belongs to (its W3C trace id when the caller sent a `traceparent`, else one the service chose, answered in `X-Correlation-Id`). Timers and messages carry it on, so a clock&apos;s events share the correlation of the request that set the clock. Null on events recorded before correlation was kept.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? CorrelationId { get; set; }
+#nullable restore
+#else
+        public string CorrelationId { get; set; }
+#endif
         /// <summary>The data property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -70,6 +87,8 @@ namespace Cases.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "actor", n => { Actor = n.GetObjectValue<global::Cases.Client.Generated.Models.Actor>(global::Cases.Client.Generated.Models.Actor.CreateFromDiscriminatorValue); } },
+                { "causationId", n => { CausationId = n.GetStringValue(); } },
+                { "correlationId", n => { CorrelationId = n.GetStringValue(); } },
                 { "data", n => { Data = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "sequence", n => { Sequence = n.GetLongValue(); } },
                 { "timestamp", n => { Timestamp = n.GetDateTimeOffsetValue(); } },
@@ -85,6 +104,8 @@ namespace Cases.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::Cases.Client.Generated.Models.Actor>("actor", Actor);
+            writer.WriteStringValue("causationId", CausationId);
+            writer.WriteStringValue("correlationId", CorrelationId);
             writer.WriteObjectValue<UntypedNode>("data", Data);
             writer.WriteLongValue("sequence", Sequence);
             writer.WriteDateTimeOffsetValue("timestamp", Timestamp);

@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace Cases.Client.Generated.Models
 {
+    /// <summary>
+    /// The resident&apos;s contact; `erased` once the resident had it erased (then the fields are empty).
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class ResidentView : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -22,6 +23,8 @@ namespace Cases.Client.Generated.Models
 #else
         public string Address { get; set; }
 #endif
+        /// <summary>The erased property</summary>
+        public bool? Erased { get; set; }
         /// <summary>The masked property</summary>
         public bool? Masked { get; set; }
         /// <summary>The name property</summary>
@@ -46,6 +49,7 @@ namespace Cases.Client.Generated.Models
         public ResidentView()
         {
             AdditionalData = new Dictionary<string, object>();
+            Erased = false;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -66,6 +70,7 @@ namespace Cases.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "address", n => { Address = n.GetStringValue(); } },
+                { "erased", n => { Erased = n.GetBoolValue(); } },
                 { "masked", n => { Masked = n.GetBoolValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "phone", n => { Phone = n.GetStringValue(); } },
@@ -79,6 +84,7 @@ namespace Cases.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("address", Address);
+            writer.WriteBoolValue("erased", Erased);
             writer.WriteBoolValue("masked", Masked);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("phone", Phone);

@@ -34,7 +34,7 @@ namespace Cases.Client.Generated.Api.Cases.Item.History
         {
         }
         /// <summary>
-        /// Every event of the case, in order, with who did it and when.
+        /// Every event of the case, in order, with who did it and when, the request it belongs to (`correlationId`, as answered in that request&apos;s `X-Correlation-Id` header; a clock&apos;s events share the correlation of the request that set the clock) and what caused it (`causationId`: `command:{operationId}`, `clock:{clock}/{stage}` or `message:{type}/{id}`).
         /// </summary>
         /// <returns>A <see cref="global::Cases.Client.Generated.Models.CaseHistory"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace Cases.Client.Generated.Api.Cases.Item.History
             return await RequestAdapter.SendAsync<global::Cases.Client.Generated.Models.CaseHistory>(requestInfo, global::Cases.Client.Generated.Models.CaseHistory.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every event of the case, in order, with who did it and when.
+        /// Every event of the case, in order, with who did it and when, the request it belongs to (`correlationId`, as answered in that request&apos;s `X-Correlation-Id` header; a clock&apos;s events share the correlation of the request that set the clock) and what caused it (`causationId`: `command:{operationId}`, `clock:{clock}/{stage}` or `message:{type}/{id}`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
