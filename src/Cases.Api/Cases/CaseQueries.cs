@@ -90,12 +90,13 @@ public static class CaseQueries
             query = query.Where(c => c.OriginPath.Contains(originNodeId));
         }
 
-        if (from is { } start)
+        // PostgreSQL's timestamptz parameters take UTC only; a caller may well send +08:00.
+        if (from?.ToUniversalTime() is { } start)
         {
             query = query.Where(c => c.RaisedAt >= start);
         }
 
-        if (to is { } end)
+        if (to?.ToUniversalTime() is { } end)
         {
             query = query.Where(c => c.RaisedAt < end);
         }

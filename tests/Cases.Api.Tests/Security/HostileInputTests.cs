@@ -36,6 +36,16 @@ public sealed class HostileInputTests(ApiFixture fixture) : ApiTest(fixture)
     }
 
     [Fact]
+    public async Task A_period_given_in_China_Standard_Time_is_read_as_that_instant()
+    {
+        var filed = await Api.FileAppeal();
+        var raised = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
+        string Cst(DateTimeOffset t) => Uri.EscapeDataString(t.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
+        var page = (await Api.Get($"/api/cases?from={Cst(raised.AddMinutes(-5))}&to={Cst(raised.AddMinutes(5))}&pageSize=200", Caller.Auditor)).ShouldBe(HttpStatusCode.OK);
+        Assert.Contains(page.Body!["items"]!.AsArray(), i => i!["caseId"]!.GetValue<Guid>() == filed.CaseId);
+    }
+
+    [Fact]
     public async Task A_5000_character_idempotency_key_is_refused()
     {
         var streams = await StreamCount();
