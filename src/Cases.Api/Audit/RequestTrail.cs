@@ -26,9 +26,6 @@ public sealed partial record Trail(string CorrelationId, string Causation)
     /// <summary>The causation of an event a clock appended: which clock, at which stage.</summary>
     public static string Clock(ClockKind clock, ClockStage stage) => $"clock:{Camel(clock.ToString())}/{Camel(stage.ToString())}";
 
-    /// <summary>The causation of an event a message appended.</summary>
-    public static string Message(string messageType, Guid messageId) => $"message:{messageType}/{messageId}";
-
     /// <summary>This request's trail: its correlation id, and the operation its endpoint performs.</summary>
     public static Trail Of(HttpContext http)
     {
