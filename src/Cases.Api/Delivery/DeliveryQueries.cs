@@ -65,6 +65,16 @@ public sealed class DeliveryQueries(NpgsqlDataSource dataSource, IDocumentStore 
         return views;
     }
 
+    /// <summary>Whether the department has this subscription: one indexed lookup, without counting its deliveries.</summary>
+    public async Task<bool> SubscriptionExistsAsync(string departmentId, Guid subscriptionId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select exists (select 1 from {_schema}.{WebhookSchema.Subscriptions} where id = @id and department_id = @department)");
+        command.Parameters.AddWithValue("id", subscriptionId);
+        command.Parameters.AddWithValue("department", departmentId);
+        return await command.ExecuteScalarAsync(ct) is true;
+    }
+
     public async Task<IReadOnlyList<DeliveryView>> DeliveriesAsync(Guid subscriptionId, Guid? deliveryId, DeliveryStatus? status, int limit, CancellationToken ct)
     {
         var sql = $"""

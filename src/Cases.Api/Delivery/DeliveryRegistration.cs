@@ -37,11 +37,9 @@ public static class DeliveryRegistration
 
         wolverine.ServiceName = "cases";
         wolverine.UseRabbitMq(new Uri(broker)).AutoProvision();
-        var json = new System.Text.Json.JsonSerializerOptions();
-        Infrastructure.ServiceRegistration.ConfigureJson(json);
         wolverine.PublishMessage<DepartmentDispatch>()
             .ToRabbitTopics(BrokerSettings.Exchange)
-            .InteropWithCloudEvents(json)
+            .InteropWithCloudEvents(DeliveryJson.Options)
             .UseDurableOutbox();
     }
 }

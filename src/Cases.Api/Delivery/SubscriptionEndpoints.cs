@@ -99,7 +99,7 @@ public static class SubscriptionEndpoints
             return Problems.Invalid("limit", "'limit' is between 1 and 1000.");
         }
 
-        return (await queries.SubscriptionsAsync(departmentId, subscriptionId, ct)).Count == 0
+        return !await queries.SubscriptionExistsAsync(departmentId, subscriptionId, ct)
             ? Missing(subscriptionId)
             : Results.Ok(await queries.DeliveriesAsync(subscriptionId, null, status, size, ct));
     }
@@ -118,7 +118,7 @@ public static class SubscriptionEndpoints
             return refused;
         }
 
-        if ((await queries.SubscriptionsAsync(departmentId, subscriptionId, ct)).Count == 0
+        if (!await queries.SubscriptionExistsAsync(departmentId, subscriptionId, ct)
             || await queries.DeliveriesAsync(subscriptionId, deliveryId, null, 1, ct) is not [var delivery])
         {
             return Problems.NotFound($"There is no delivery '{deliveryId}' for subscription '{subscriptionId}'.");
