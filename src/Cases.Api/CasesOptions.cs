@@ -23,6 +23,9 @@ public sealed class CasesOptions
     /// <summary>How often the event chain's head is written to the log (an anchor outside the database); zero turns it off.</summary>
     public TimeSpan ChainHeadInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the links appended since are folded into the store-wide chain (0 turns the background seal off).</summary>
+    public TimeSpan ChainSealInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The schema for Marten's tables.</summary>
     public string Schema { get; set; } = "cases";
 }

@@ -89,7 +89,7 @@ public sealed class EventChainTests(ChainFixture fixture) : IClassFixture<ChainF
         Assert.True(await ScalarAsync<bool>($"select bool_and(is_archived) from cases.mt_events where stream_id = '{caseId}'"));
         var report = await AssertOkAsync();
         var head = (await _api.Get("/api/audit/chain-head", Caller.Auditor)).ShouldBe(HttpStatusCode.OK).Body!;
-        var links = await ScalarAsync<long>("select count(*) from cases.cases_event_chain");
+        var links = await ScalarAsync<long>("select count(*) from cases.cases_event_links");
         Assert.Equal(links, head["position"]!.GetValue<long>());
         Assert.Equal(await ScalarAsync<long>("select max(seq_id) from cases.mt_events"), head["sequence"]!.GetValue<long>());
         Assert.Equal(report["head"]!["hash"]!.GetValue<string>(), head["hash"]!.GetValue<string>());
@@ -122,7 +122,7 @@ public sealed class EventChainTests(ChainFixture fixture) : IClassFixture<ChainF
     {
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => _api.FileAppeal(actor: Caller.Agent)));
         await AssertOkAsync();
-        Assert.Equal(await ScalarAsync<long>("select count(*) from cases.mt_events"), await ScalarAsync<long>("select max(position) from cases.cases_event_chain"));
+        Assert.Equal(await ScalarAsync<long>("select count(*) from cases.mt_events"), await ScalarAsync<long>("select max(position) from cases.cases_event_links"));
     }
 
     /// <summary>A case taken through several hands; returns the sequence of one of its middle events.</summary>

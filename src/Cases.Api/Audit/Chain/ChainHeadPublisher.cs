@@ -3,9 +3,10 @@ using Npgsql;
 namespace Cases.Api.Audit.Chain;
 
 /// <summary>
-/// Links the events of a store older than its chain (once), then writes the chain head to the log every
-/// <see cref="CasesOptions.ChainHeadInterval"/>: log shipping carries it out of the database, where a tamperer who
-/// rewrites the whole table and chain cannot follow.
+/// Links the events of a store older than its chain (once); then, every <see cref="CasesOptions.ChainSealInterval"/>, folds the
+/// links appended since into the store-wide chain, and every <see cref="CasesOptions.ChainHeadInterval"/> writes its head to
+/// the log: log shipping carries it out of the database, where a tamperer who rewrites the whole table and chain cannot follow.
+/// Every node seals; the seal's lock lets one at a time extend the chain.
 /// </summary>
 public sealed partial class ChainHeadPublisher(NpgsqlDataSource dataSource, ChainVerifier verifier, CasesOptions options, ILogger<ChainHeadPublisher> logger)
     : BackgroundService
@@ -18,22 +19,28 @@ public sealed partial class ChainHeadPublisher(NpgsqlDataSource dataSource, Chai
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.ChainHeadInterval <= TimeSpan.Zero)
+        if (options.ChainSealInterval <= TimeSpan.Zero)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(options.ChainHeadInterval);
+        using var timer = new PeriodicTimer(options.ChainSealInterval);
         long published = -1;
+        var publishedAt = DateTimeOffset.MinValue;
         do
         {
             try
             {
-                var head = await verifier.HeadAsync(stoppingToken);
-                if (head.Position != published)
+                await verifier.SealAsync(stoppingToken);
+                if (options.ChainHeadInterval > TimeSpan.Zero && DateTimeOffset.UtcNow - publishedAt >= options.ChainHeadInterval)
                 {
-                    Published(logger, head.Position, head.Sequence, head.Hash, head.LinkedAt);
-                    published = head.Position;
+                    var head = await verifier.HeadAsync(stoppingToken);
+                    publishedAt = DateTimeOffset.UtcNow;
+                    if (head.Position != published)
+                    {
+                        Published(logger, head.Position, head.Sequence, head.Hash, head.LinkedAt);
+                        published = head.Position;
+                    }
                 }
             }
             catch (NpgsqlException e)
@@ -44,9 +51,9 @@ public sealed partial class ChainHeadPublisher(NpgsqlDataSource dataSource, Chai
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Event chain head: position {Position}, sequence {Sequence}, hash {Hash}, linked at {LinkedAt}")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Event chain head: position {Position}, sequence {Sequence}, hash {Hash}, sealed at {LinkedAt}")]
     private static partial void Published(ILogger logger, long position, long sequence, string hash, DateTimeOffset? linkedAt);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Could not read the event chain head")]
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Could not seal or read the event chain")]
     private static partial void Unreachable(ILogger logger, Exception error);
 }

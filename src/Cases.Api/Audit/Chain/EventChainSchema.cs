@@ -9,31 +9,44 @@ using Weasel.Postgresql.Tables;
 namespace Cases.Api.Audit.Chain;
 
 /// <summary>
-/// The tamper-evidence chain over Marten's event table, created with the store's other objects (a Marten storage feature of its own).
+/// The tamper-evidence chain over Marten's event table, in two tiers, created with the store's other objects.
 /// <para>
-/// Every row inserted into <c>mt_events</c> fires a trigger, deferred to the commit of the inserting transaction, that links it:
-/// <c>digest = sha256(canonical row)</c> and <c>hash = sha256(previous hash || digest)</c>, the first link following 32 zero bytes.
-/// A transaction-scoped advisory lock queues concurrent appends until the holder commits or rolls back, and the head is the last link:
-/// the chain's <c>position</c> is therefore the order in which appends committed, which is not always <c>seq_id</c> order
-/// (Marten draws sequence numbers before the lock), and a rolled-back append leaves no gap in positions.
+/// <b>Per stream, at append.</b> Every row inserted into <c>mt_events</c> fires a trigger, deferred to the commit of the inserting
+/// transaction, that links it to the previous event of its own stream: <c>digest = sha256(canonical row)</c> and
+/// <c>link = sha256(link of version - 1 || digest)</c>, the first event of a stream following 32 zero bytes. Appends to one stream are
+/// already serialised by the stream's version (a unique key), so this takes no lock of its own and concurrent appends to different
+/// cases commit side by side (group commit); a single store-wide lock here cut intake to one commit per WAL flush.
+/// </para>
+/// <para>
+/// <b>Store-wide, behind the appends.</b> The sealer (<see cref="SealSql"/>, every second and before every head or verify) folds the
+/// committed links nobody sealed yet, in sequence order, into one chain: <c>position</c> counts them, and
+/// <c>hash = sha256(previous hash || link)</c>. The store-wide head therefore covers every stream's links; recording it outside the
+/// database anchors them all. The position is the order of sealing, which is not always <c>seq_id</c> order (a slow transaction
+/// commits after a quicker one that drew a later sequence).
 /// </para>
 /// <para>
 /// What is hashed: the columns that say what happened (sequence, id, stream, version, type, .NET type, tenant, timestamp,
-/// data and its binary form, correlation, causation, headers). Bookkeeping Marten updates in place (<c>is_archived</c>) is left out, so archiving
-/// a stream does not break the chain; erasure deletes keys elsewhere and never touches an event row.
+/// data and its binary form, correlation, causation, headers). Bookkeeping Marten updates in place (<c>is_archived</c>) is left out, so
+/// archiving a stream does not break the chain; erasure deletes keys elsewhere and never touches an event row.
 /// </para>
 /// </summary>
 public static class EventChainSchema
 {
-    public const string ChainTable = "cases_event_chain";
+    /// <summary>The links (a table of its own name: a store from before the two tiers keeps its old table, unused, and is linked afresh).</summary>
+    public const string ChainTable = "cases_event_links";
 
-    /// <summary>The advisory lock that orders links (transaction-scoped); any constant no other part of the system uses.</summary>
+    /// <summary>The advisory lock that lets one sealer at a time extend the store-wide chain (transaction-scoped).</summary>
     public const long LockKey = 0x4361_7365_4368_6e01;
     public const string LinkFunction = "cases_event_chain_link";
     public const string Trigger = "cases_event_chain";
 
-    /// <summary>The link before the first one.</summary>
+    /// <summary>How many links one seal folds at most; the next one takes the rest.</summary>
+    public const int SealBatch = 50_000;
+
+    /// <summary>The link before the first one, of a stream and of the store.</summary>
     public static readonly byte[] Genesis = new byte[32];
+
+    private static string GenesisLiteral => $"'\\x{Convert.ToHexString(Genesis)}'::bytea";
 
     /// <summary>
     /// The canonical content of an event row, as SQL over a row alias. jsonb's text form is deterministic (keys ordered,
@@ -58,11 +71,18 @@ public static class EventChainSchema
     private static ISchemaObject[] Objects(string schema)
     {
         var chain = new Table($"{schema}.{ChainTable}");
-        chain.AddColumn<long>("position").AsPrimaryKey();
-        chain.AddColumn<long>("seq_id").NotNull().AddIndex(i => i.IsUnique = true);
+        chain.AddColumn<long>("seq_id").AsPrimaryKey();
+        chain.AddColumn<Guid>("stream_id").NotNull();
+        chain.AddColumn<long>("version").NotNull();
         chain.AddColumn("digest", "bytea").NotNull();
-        chain.AddColumn("hash", "bytea").NotNull();
+        chain.AddColumn("link", "bytea").NotNull();
         chain.AddColumn("linked_at", "timestamptz").NotNull();
+        chain.AddColumn<long>("position").AllowNulls();
+        chain.AddColumn("hash", "bytea").AllowNulls();
+        chain.AddColumn("sealed_at", "timestamptz").AllowNulls();
+        chain.Indexes.Add(new IndexDefinition($"ix_{ChainTable}_stream") { Columns = ["stream_id", "version"], IsUnique = true });
+        // Also what the sealer looks for: the unsealed links (position null) sit together at the index's end.
+        chain.Indexes.Add(new IndexDefinition($"ix_{ChainTable}_position") { Columns = ["position"], IsUnique = true });
 
         return [chain, new ChainLink(schema)];
     }
@@ -74,22 +94,15 @@ public static class EventChainSchema
     /// </summary>
     private sealed class ChainLink(string schema) : ISchemaObject
     {
-        // The transaction-scoped advisory lock queues concurrent appends until the holder commits or rolls back; the head is
-        // then read with a fresh snapshot (READ COMMITTED, a new one per statement), so two appends never extend the same link.
         private readonly string _body = $$"""
 
             declare
                 d bytea := {{Digest("NEW")}};
-                p bigint;
-                h bytea;
+                previous bytea;
             begin
-                perform pg_advisory_xact_lock({{LockKey}});
-                select c.position, c.hash into p, h from {{schema}}.{{ChainTable}} c order by c.position desc limit 1;
-                if p is null then
-                    p := 0;
-                    h := '\x{{Convert.ToHexString(Genesis)}}'::bytea;
-                end if;
-                insert into {{schema}}.{{ChainTable}} (position, seq_id, digest, hash, linked_at) values (p + 1, NEW.seq_id, d, sha256(h || d), clock_timestamp());
+                select c.link into previous from {{schema}}.{{ChainTable}} c where c.stream_id = NEW.stream_id and c.version = NEW.version - 1;
+                insert into {{schema}}.{{ChainTable}} (seq_id, stream_id, version, digest, link, linked_at)
+                values (NEW.seq_id, NEW.stream_id, NEW.version, d, sha256(coalesce(previous, {{GenesisLiteral}}) || d), clock_timestamp());
                 return null;
             end
 
@@ -101,8 +114,7 @@ public static class EventChainSchema
         {
             writer.WriteLine($"create or replace function {schema}.{LinkFunction}() returns trigger language plpgsql as $chain${_body}$chain$;");
             writer.WriteLine($"drop trigger if exists {Trigger} on {schema}.mt_events;");
-            // Deferred to the commit: the chain's lock is then held only while the transaction commits, not while the rest of
-            // it (the inline projection, the outbox, the round trips to the service) runs.
+            // Deferred to the commit: the row is hashed as it is committed.
             writer.WriteLine($"create constraint trigger {Trigger} after insert on {schema}.mt_events deferrable initially deferred for each row execute function {schema}.{LinkFunction}();");
         }
 
@@ -137,27 +149,75 @@ public static class EventChainSchema
     }
 
     /// <summary>
-    /// Links, in sequence order, the events a store held before it had a chain (an upgrade). It does nothing once the chain
+    /// Links, stream by stream, the events a store held before it had a chain (an upgrade). It does nothing once the chain
     /// has a link, so it cannot launder a row inserted by hand later: that one stays unlinked and verify reports it.
-    /// The chain's lock makes an append that starts meanwhile wait for the genesis and then extend it.
+    /// The sealer folds these links into the store-wide chain like any others.
     /// </summary>
     public static string GenesisSql(string schema) => $$"""
         do $genesis$
         declare
             r record;
-            p bigint := 0;
-            h bytea := '\x{{Convert.ToHexString(Genesis)}}'::bytea;
+            s uuid;
+            h bytea;
         begin
             perform pg_advisory_xact_lock({{LockKey}});
             if exists (select 1 from {{schema}}.{{ChainTable}}) then
                 return;
             end if;
-            for r in select e.seq_id, {{Digest("e")}} as d from {{schema}}.mt_events e order by e.seq_id loop
-                p := p + 1;
+            for r in select e.seq_id, e.stream_id, e.version, {{Digest("e")}} as d from {{schema}}.mt_events e order by e.stream_id, e.version loop
+                if s is distinct from r.stream_id then
+                    s := r.stream_id;
+                    h := {{GenesisLiteral}};
+                end if;
                 h := sha256(h || r.d);
-                insert into {{schema}}.{{ChainTable}} (position, seq_id, digest, hash, linked_at) values (p, r.seq_id, r.d, h, clock_timestamp());
+                insert into {{schema}}.{{ChainTable}} (seq_id, stream_id, version, digest, link, linked_at) values (r.seq_id, r.stream_id, r.version, r.d, h, clock_timestamp());
             end loop;
         end
         $genesis$;
         """;
+
+    /// <summary>
+    /// Folds the committed links not sealed yet, in sequence order, into the store-wide chain. One sealer at a time (the lock);
+    /// a link committed while it runs is left for the next seal.
+    /// </summary>
+    public static string SealSql(string schema) => $$"""
+        do $seal$
+        declare
+            r record;
+            p bigint;
+            h bytea;
+        begin
+            perform pg_advisory_xact_lock({{LockKey}});
+            select c.position, c.hash into p, h from {{schema}}.{{ChainTable}} c where c.position is not null order by c.position desc limit 1;
+            if p is null then
+                p := 0;
+                h := {{GenesisLiteral}};
+            end if;
+            for r in select c.seq_id, c.link from {{schema}}.{{ChainTable}} c where c.position is null order by c.seq_id limit {{SealBatch}} loop
+                p := p + 1;
+                h := sha256(h || r.link);
+                update {{schema}}.{{ChainTable}} set position = p, hash = h, sealed_at = clock_timestamp() where seq_id = r.seq_id;
+            end loop;
+        end
+        $seal$;
+        """;
+
+    /// <summary>Seals every link committed before it started (in batches), so that a head or a verdict read afterwards covers them.</summary>
+    public static async Task SealAsync(Npgsql.NpgsqlDataSource dataSource, string schema, CancellationToken ct)
+    {
+        var sql = SealSql(schema);
+        await using var last = dataSource.CreateCommand($"select coalesce(max(seq_id), 0) from {schema}.{ChainTable}");
+        var upTo = (long)(await last.ExecuteScalarAsync(ct))!;
+        while (true)
+        {
+            await using var seal = dataSource.CreateCommand(sql);
+            await seal.ExecuteNonQueryAsync(ct);
+            await using var more = dataSource.CreateCommand($"select exists (select 1 from {schema}.{ChainTable} where position is null and seq_id <= $1)");
+            more.Parameters.Add(new Npgsql.NpgsqlParameter { Value = upTo });
+            if (!(bool)(await more.ExecuteScalarAsync(ct))!)
+            {
+                return;
+            }
+        }
+    }
 }
