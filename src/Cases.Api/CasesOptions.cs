@@ -23,6 +23,16 @@ public sealed class CasesOptions
     /// <summary>How often the event chain's head is written to the log (an anchor outside the database); zero turns it off.</summary>
     public TimeSpan ChainHeadInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How many due timers one poll of Wolverine's scheduled messages takes (<c>Durability.RecoveryBatchSize</c>). Polls come every
+    /// half second, so this caps how many clock stages fire per second: Wolverine's default of 100 drains a burst of 20,000 due
+    /// timers in 100 s.
+    /// </summary>
+    public int ClockBatchSize { get; set; } = 1000;
+
+    /// <summary>How many fired timers are handled at once. Each is a short database transaction on one case.</summary>
+    public int ClockParallelism { get; set; } = 16;
+
     /// <summary>How often the links appended since are folded into the store-wide chain (0 turns the background seal off).</summary>
     public TimeSpan ChainSealInterval { get; set; } = TimeSpan.FromSeconds(1);
 

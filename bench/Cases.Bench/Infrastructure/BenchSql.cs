@@ -40,4 +40,24 @@ public static class BenchSql
         await SchemaOfAsync(connectionString, "wolverine_incoming_envelopes", ct) is { } schema
             ? await ScalarAsync<long>(connectionString, $"select count(*) from {schema}.wolverine_incoming_envelopes where status = 'Scheduled'", ct)
             : null;
+
+    /// <summary>
+    /// Holes in the event sequence above <paramref name="after"/>: numbers drawn by a transaction that rolled back. Each one holds the
+    /// projection daemon's high-water mark until Marten's stale-sequence threshold passes. Returns the holes and the numbers missing.
+    /// </summary>
+    public static async Task<(long Gaps, long Missing)> SequenceGapsAsync(string connectionString, long after, CancellationToken ct)
+    {
+        var schema = await SchemaOfAsync(connectionString, "mt_events", ct) ?? "cases";
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"""
+            select count(*) filter (where step > 1), coalesce(sum(step - 1) filter (where step > 1), 0)
+            from (select seq_id - lag(seq_id) over (order by seq_id) as step from {schema}.mt_events where seq_id >= $1) s
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
 }

@@ -42,7 +42,7 @@ public sealed class ClocksScenario : IScenario
         {
             // (a) Fill the timer table.
             var fill = progress.Add($"clocks     filing {fillAppeals:#,0} information appeals (2 timers each)");
-            await SetLimitsAsync(context, admin, "information", "PT1H", "P5D", ct);
+            await ClockBench.SetLimitsAsync(context, admin, "information", "PT1H", "P5D", ct);
             var factory = new AppealFactory(context.Catalog, seed: 777);
             var remaining = fillAppeals;
             var filling = await LoadRunner.RunAsync(16, TimeSpan.FromHours(1), async (worker, log, token) =>
@@ -64,7 +64,7 @@ public sealed class ClocksScenario : IScenario
 
             // (b) Short acknowledge clocks on disputes, fired while the table is full.
             var line = progress.Add($"clocks     {disputes:#,0} disputes with acknowledge PT20S, waiting for expiry");
-            await SetLimitsAsync(context, admin, "dispute", "PT20S", "P5D", ct);
+            await ClockBench.SetLimitsAsync(context, admin, "dispute", "PT20S", "P5D", ct);
             var cases = new ConcurrentDictionary<Guid, string>();
             var disputeFactory = new AppealFactory(context.Catalog, seed: 999);
             var filed = await OpenLoop.RunAsync(disputes / 5.0, TimeSpan.FromSeconds(5), 256, async (_, log, token) =>
@@ -87,11 +87,11 @@ public sealed class ClocksScenario : IScenario
             // Wait (bounded) until every dispute's first acknowledge clock has expired.
             var waited = Stopwatch.StartNew();
             var limit = AcknowledgeLimit + TimeSpan.FromSeconds(60);
-            List<Lateness> lateness = [];
+            List<ClockBench.Lateness> lateness = [];
             var expired = 0;
             while (true)
             {
-                lateness = await ReadLatenessAsync(cs, cases, ct);
+                lateness = await ClockBench.ReadLatenessAsync(cs, cases, AcknowledgeLimit, ct);
                 expired = lateness.Count(l => l.Stage == "expired");
                 line.Report(0.2 + (0.8 * Math.Min(1.0, (double)expired / Math.Max(1, cases.Count))));
                 if (expired >= cases.Count || waited.Elapsed > limit)
@@ -116,45 +116,7 @@ public sealed class ClocksScenario : IScenario
                       (missing > 0 ? $"  [red]{missing} not expired[/]" : ""));
 
             // Clean up: acknowledge the disputes where they are now, so their clocks stop escalating.
-            var cleanup = progress.Add("clocks     acknowledging the disputes (clean-up)");
-            var cleanupLog = new WorkerLog(Stopwatch.StartNew(), TimeSpan.MaxValue);
-            var ids = cases.Keys.ToList();
-            var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-            {
-                var log = new WorkerLog(Stopwatch.StartNew(), TimeSpan.MaxValue);
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < ids.Count)
-                {
-                    if (await context.Http.GetAsync(log, "clean-up get", $"/api/cases/{ids[i]}", Actor.Agent, ct) is not { } view)
-                    {
-                        continue;
-                    }
-
-                    string? status, node;
-                    using (var document = JsonDocument.Parse(view))
-                    {
-                        status = document.RootElement.GetProperty("status").GetString();
-                        node = document.RootElement.GetProperty("currentNodeId").GetString();
-                    }
-
-                    if (status == "open" && node is not null)
-                    {
-                        await context.Http.PostAsync(log, "clean-up acknowledge", $"/api/cases/{ids[i]}/acknowledge", BenchHttp.Body(new { note = "bench clean-up" }), Actor.GridWorker(node), ct);
-                    }
-                }
-
-                lock (cleanupLog)
-                {
-                    foreach (var (key, value) in log.Errors)
-                    {
-                        cleanupLog.Errors[key] = value;
-                    }
-                }
-            }, ct)));
-            var cleanupErrors = cleanupLog.Errors.Sum(e => e.Value.Count);
-            cleanup.Done($"clocks     clean-up: {ids.Count:#,0} disputes acknowledged where they were" + (cleanupErrors > 0 ? $"  [red]{cleanupErrors} errors[/] ({string.Join("; ", cleanupLog.Errors.Select(e => $"{e.Key.Operation} {e.Key.Status} x{e.Value.Count}"))})" : ""));
-            errors.AddRange(cleanupLog.Errors.Select(e => new ErrorCount(e.Key.Operation, e.Key.Status, e.Value.Count, e.Value.Sample)));
+            errors.AddRange(await ClockBench.AcknowledgeWhereTheyAreAsync(context, [.. cases.Keys], progress, ct));
 
             return new ScenarioResult(Name, Title, rows, [target], errors, new Dictionary<string, object>(StringComparer.Ordinal)
             {
@@ -176,54 +138,5 @@ public sealed class ClocksScenario : IScenario
 
             errors.AddRange(admin.Errors.Select(e => new ErrorCount(e.Key.Operation, e.Key.Status, e.Value.Count, e.Value.Sample)));
         }
-    }
-
-    private static async Task SetLimitsAsync(BenchContext context, WorkerLog log, string category, string acknowledge, string rest, CancellationToken ct)
-    {
-        var limits = new { acknowledge, acceptDispatch = rest, resolve = rest, feedbackWindow = rest };
-        if (await context.Http.PutAsync(log, "set limits", $"/api/categories/{category}/limits", BenchHttp.Body(new { normal = limits, urgent = limits, resolveInWorkingDays = false }), null, ct) is null)
-        {
-            throw new InvalidOperationException($"PUT /api/categories/{category}/limits failed: {string.Join("; ", log.Errors.Select(e => $"{e.Key.Status} {e.Value.Sample}"))}");
-        }
-    }
-
-    private sealed record Lateness(Guid CaseId, string Stage, double Milliseconds);
-
-    /// <summary>Every acknowledge stage that fired at the dispute's first node, with how late it fired.</summary>
-    private static async Task<List<Lateness>> ReadLatenessAsync(string connectionString, ConcurrentDictionary<Guid, string> cases, CancellationToken ct)
-    {
-        var schema = await BenchSql.SchemaOfAsync(connectionString, "mt_events", ct) ?? "cases";
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            $"""
-            select stream_id, lower(data ->> 'stage'), data ->> 'key',
-                   extract(epoch from ((data ->> 'at')::timestamptz - (data ->> 'deadline')::timestamptz)) * 1000
-            from {schema}.mt_events
-            where type = 'clock_elapsed' and lower(data ->> 'clock') = 'acknowledge' and stream_id = any($1)
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = cases.Keys.ToArray() });
-        var result = new List<Lateness>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var id = reader.GetGuid(0);
-            var stage = reader.GetString(1);
-            if (!cases.TryGetValue(id, out var firstNode) || reader.GetString(2) != firstNode)
-            {
-                continue; // a later node's clock, after escalation
-            }
-
-            // Due at deadline - (1 - p) x limit: p = 0.5, 0.75, 1.
-            var early = stage switch
-            {
-                "warning50" => AcknowledgeLimit.TotalMilliseconds * 0.5,
-                "warning75" => AcknowledgeLimit.TotalMilliseconds * 0.25,
-                _ => 0,
-            };
-            result.Add(new Lateness(id, stage, Convert.ToDouble(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture) + early));
-        }
-
-        return result;
     }
 }

@@ -70,6 +70,7 @@ public static class ScenarioList
         new LifecycleScenario(),
         new ProjectionLagScenario(),
         new ClocksScenario(),
+        new ClockBurstScenario(),
         new DeliveryScenario(),
 
         // These two change the database (a big generated store, a rebuild, the API restarted): they go last.

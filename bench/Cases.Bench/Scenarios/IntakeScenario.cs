@@ -11,6 +11,9 @@ public sealed class IntakeScenario : IScenario
     public const double TargetRatio = 0.25;
     public const double TargetP99Ms = 50;
 
+    /// <summary>The level whose database statements are profiled (the target's).</summary>
+    public const int ProfiledConcurrency = 16;
+
     public string Name => "intake";
 
     public string Title => "Intake: POST /api/appeals";
@@ -29,16 +32,32 @@ public sealed class IntakeScenario : IScenario
     {
         var levels = new List<LevelResult>();
         var rows = new List<ResultRow>();
+        List<StatementCost> statements = [];
+        long statementsPerAppeal = 0;
         foreach (var concurrency in context.Profile.Concurrency)
         {
             var line = progress.Add($"intake     c={concurrency,-3}");
+            var profiled = concurrency == ProfiledConcurrency && await StatementProfile.ResetAsync(context.Database.ConnectionString, context.CancellationToken);
             var level = await LoadRunner.RunAsync(concurrency, context.Profile.LevelDuration, Worker(context, 1000 * concurrency), line.Report, context.Monitor, context.CancellationToken);
             levels.Add(level);
             var (baseline, ratio) = context.RatioAt(concurrency, level.PerSecond);
             rows.Add(new ResultRow($"c={concurrency}", concurrency, level.PerSecond, "appeals/s", level.Latency.P50, level.Latency.P99, level.ErrorTotal, baseline, ratio, level.Resources));
             line.Done($"intake     c={concurrency,-3} {level.PerSecond,8:0} appeals/s  p50 {level.Latency.P50,6:0.0} ms  p99 {level.Latency.P99,6:0.0} ms" +
                       (ratio is { } r ? $"  {r:0.00}x" : "") + (level.ErrorTotal > 0 ? $"  [red]{level.ErrorTotal} errors[/]" : ""));
+            if (profiled)
+            {
+                statements = await StatementProfile.TopAsync(context.Database.ConnectionString, 10, context.CancellationToken);
+                statementsPerAppeal = level.Operations;
+            }
+
             await Task.Delay(context.Profile.Pause, context.CancellationToken);
+        }
+
+        // Where PostgreSQL's time went per appeal at c=16 (the async daemon's statements included: they are part of each appeal's cost).
+        foreach (var statement in statements)
+        {
+            rows.Add(new ResultRow($"DB at c={ProfiledConcurrency}, per appeal: {statement.Calls / (double)Math.Max(1, statementsPerAppeal):0.##} x `{statement.Statement.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal)}`",
+                null, statement.TotalMs / Math.Max(1, statementsPerAppeal), "ms/appeal", null, null, 0, null, null, null));
         }
 
         return new ScenarioResult(Name, Title, rows, [Target(context, levels)], [.. levels.SelectMany(l => l.Errors)]);

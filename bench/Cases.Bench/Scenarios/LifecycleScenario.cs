@@ -34,6 +34,7 @@ public sealed class LifecycleScenario : IScenario
     {
         var levels = new List<LevelResult>();
         var rows = new List<ResultRow>();
+        var firstSequence = await BenchSql.MaxSequenceAsync(context.Database.ConnectionString, context.CancellationToken);
         foreach (var concurrency in context.Profile.Concurrency)
         {
             var line = progress.Add($"lifecycle  c={concurrency,-3}");
@@ -45,6 +46,12 @@ public sealed class LifecycleScenario : IScenario
                       (ratio is { } r ? $"  {r:0.00}x" : "") + (level.ErrorTotal > 0 ? $"  [red]{level.ErrorTotal} errors[/]" : ""));
             await Task.Delay(context.Profile.Pause, context.CancellationToken);
         }
+
+        // Rolled-back appends leave holes the projection daemon waits on (Marten's stale-sequence threshold).
+        var lastSequence = await BenchSql.MaxSequenceAsync(context.Database.ConnectionString, context.CancellationToken);
+        var (gaps, missing) = await BenchSql.SequenceGapsAsync(context.Database.ConnectionString, firstSequence, context.CancellationToken);
+        rows.Add(new ResultRow($"event sequence holes (rolled-back appends) over {lastSequence - firstSequence:#,0} numbers drawn", null, gaps, "holes", null, null, 0, null, null, null));
+        progress.Add("lifecycle  sequence holes").Done($"lifecycle  {gaps:#,0} sequence holes ({missing:#,0} numbers) over {lastSequence - firstSequence:#,0} drawn");
 
         // Per command and level: {command: {c=N: {count, p50, p99, ...}}}.
         var byCommand = Commands.ToDictionary(

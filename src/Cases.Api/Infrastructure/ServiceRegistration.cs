@@ -102,6 +102,9 @@ public static class ServiceRegistration
             // Clocks must fire close to their deadline: look for due scheduled messages every half second.
             wolverine.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(500);
             wolverine.Durability.ScheduledJobFirstExecution = TimeSpan.FromMilliseconds(250);
+            // ... and take a whole burst of them at once (the morning after a holiday), handled side by side.
+            wolverine.Durability.RecoveryBatchSize = options.ClockBatchSize;
+            wolverine.LocalQueueFor<Domain.Clocks.ClockDue>().MaximumParallelMessages(options.ClockParallelism);
 
             // A clock that loses a race with a person's command tries again on the new state.
             wolverine.OnException<ConcurrencyException>()
