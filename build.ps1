@@ -10,11 +10,12 @@
   dotnet tool restore && dotnet pwsh ./build.ps1 bench    # the benchmark; writes bench/results/latest.{json,md}
   dotnet tool restore && dotnet pwsh ./build.ps1 rebuild  # replay every event through the async projections
   dotnet tool restore && dotnet pwsh ./build.ps1 verify   # shadow-rebuild the metrics and compare; exit 1 on a difference
+  dotnet tool restore && dotnet pwsh ./build.ps1 codegen  # regenerate the handlers' code in src/Cases.Api/Internal/Generated
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('run', 'test', 'lint', 'bench', 'rebuild', 'verify', 'build', 'clean')]
+    [ValidateSet('run', 'test', 'lint', 'bench', 'rebuild', 'verify', 'build', 'clean', 'codegen')]
     [string]$Command = 'run',
 
     # run: seed the whole district (2,281 micro-grids) instead of the small demo tree.
@@ -102,6 +103,18 @@ switch ($Command) {
     }
 
     'lint' { Invoke-Lint }
+
+    'codegen' {
+        Build-Solution
+        Step 'Generating the handlers'' code into src/Cases.Api/Internal/Generated (Wolverine codegen write)'
+        Push-Location (Join-Path $PSScriptRoot 'src/Cases.Api')
+        try {
+            if (Test-Path 'Internal/Generated') { Remove-Item -Recurse -Force 'Internal/Generated' }
+            Invoke-Checked dotnet @("bin/$Configuration/net10.0/Cases.Api.dll", 'codegen', 'write')
+        }
+        finally { Pop-Location }
+        Build-Solution
+    }
 
     'test' {
         Build-Solution

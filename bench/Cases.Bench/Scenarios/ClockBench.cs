@@ -95,21 +95,27 @@ public static class ClockBench
                     cleanup.Report((double)i / ids.Count);
                 }
 
-                if (await context.Http.GetAsync(log, "clean-up get", $"/api/cases/{ids[i]}", Actor.Agent, ct) is not { } view)
+                // A clock may escalate the case between the read and the acknowledge (409): read it again, up to three times.
+                for (var attempt = 1; attempt <= 3; attempt++)
                 {
-                    continue;
-                }
+                    var attemptLog = attempt == 3 ? log : new WorkerLog(Stopwatch.StartNew(), TimeSpan.MaxValue);
+                    if (await context.Http.GetAsync(attemptLog, "clean-up get", $"/api/cases/{ids[i]}", Actor.Agent, ct) is not { } view)
+                    {
+                        continue;
+                    }
 
-                string? status, node;
-                using (var document = JsonDocument.Parse(view))
-                {
-                    status = document.RootElement.GetProperty("status").GetString();
-                    node = document.RootElement.GetProperty("currentNodeId").GetString();
-                }
+                    string? status, node;
+                    using (var document = JsonDocument.Parse(view))
+                    {
+                        status = document.RootElement.GetProperty("status").GetString();
+                        node = document.RootElement.GetProperty("currentNodeId").GetString();
+                    }
 
-                if (status == "open" && node is not null)
-                {
-                    await context.Http.PostAsync(log, "clean-up acknowledge", $"/api/cases/{ids[i]}/acknowledge", BenchHttp.Body(new { note = "bench clean-up" }), Actor.GridWorker(node), ct);
+                    if (status != "open" || node is null ||
+                        await context.Http.PostAsync(attemptLog, "clean-up acknowledge", $"/api/cases/{ids[i]}/acknowledge", BenchHttp.Body(new { note = "bench clean-up" }), Actor.GridWorker(node), ct) is not null)
+                    {
+                        break;
+                    }
                 }
             }
 

@@ -64,6 +64,19 @@ public static class ServiceRegistration
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.AddOpenApi(openApi => OpenApiSetup.Configure(openApi));
 
+        // The handlers' and documents' code is generated ahead of time (build.ps1 codegen, into Internal/Generated) and compiled
+        // into this assembly: compiling it at run time loaded Roslyn and cost each node ~160 MB and its first requests.
+        // Anything not pre-generated (a new handler before the next codegen) is still compiled at run time, never written to disk.
+        services.CritterStackDefaults(critters =>
+        {
+            critters.ApplicationAssembly = typeof(ServiceRegistration).Assembly;
+            foreach (var profile in new[] { critters.Production, critters.Development })
+            {
+                profile.GeneratedCodeMode = JasperFx.CodeGeneration.TypeLoadMode.Auto;
+                profile.SourceCodeWritingEnabled = false;
+            }
+        });
+
         services.AddMarten(marten =>
             {
                 marten.Connection(connectionString);
