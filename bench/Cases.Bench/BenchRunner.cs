@@ -44,7 +44,7 @@ public static class BenchRunner
             {
                 var progress = new SpectreProgress(display);
                 await WarmUpAsync(context, progress);
-                foreach (var scenario in ScenarioList.All().Where(s => options.Only is null || s.Name == "baseline" || options.Only.Contains(s.Name)))
+                foreach (var scenario in ScenarioList.All().Where(s => options.Only is null ? !s.OnlyWhenNamed : s.Name == "baseline" || options.Only.Contains(s.Name)))
                 {
                     await context.SettleAsync();
                     context.Results.Add(await scenario.RunAsync(context, progress));

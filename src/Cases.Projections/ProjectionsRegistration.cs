@@ -40,7 +40,7 @@ public static class ProjectionsRegistration
         options.Projections.Errors.SkipUnknownEvents = true;
 
         options.Schema.For<MetricsBucket>().Identity(x => x.Id).Duplicate(x => x.Scope).Duplicate(x => x.Grain).Duplicate(x => x.Day).Duplicate(x => x.Category);
-        options.Schema.For<CaseFacts>().Identity(x => x.Id);
+        CaseFactsSchema.Configure(options);
         options.Schema.For<ProjectionDeadLetter>().Identity(x => x.Id).Duplicate(x => x.Projection);
         options.Schema.For<DispatchFeedItem>().Identity(x => x.Id).Duplicate(x => x.DepartmentId).Duplicate(x => x.Cursor);
 

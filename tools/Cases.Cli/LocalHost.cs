@@ -29,10 +29,22 @@ public static class LocalHost
     }
 
     /// <summary>Runs a command on the service's registrations (never starting the host), then lets go of the database.</summary>
-    public static async Task<int> RunCommandAsync(Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken stop)
+    /// <param name="replayable">
+    /// Everything the command writes can be written again from the events (a projection rebuild): its transactions
+    /// may commit without waiting for the WAL flush (<c>synchronous_commit = off</c>, for this process's sessions only).
+    /// A crash loses at most the last few commits, which the rebuild's restart replays; the database stays consistent.
+    /// </param>
+    public static async Task<int> RunCommandAsync(Func<IServiceProvider, CancellationToken, Task<int>> command, CancellationToken stop, bool replayable = false)
     {
         var builder = CreateBuilder([]);
         await using var lease = await builder.UseLocalDatabaseAsync();
+        if (replayable)
+        {
+            var relaxed = new Npgsql.NpgsqlConnectionStringBuilder(lease.ConnectionString);
+            relaxed.Options = $"{relaxed.Options} -c synchronous_commit=off".Trim();
+            builder.Configuration.AddInMemoryCollection([new($"ConnectionStrings:{CasesHost.ConnectionStringName}", relaxed.ConnectionString)]);
+        }
+
         stop.ThrowIfCancellationRequested();
         await using var app = CasesHost.BuildForCommands(builder);
         return await command(app.Services, stop);

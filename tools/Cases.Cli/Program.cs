@@ -8,7 +8,7 @@ try
     {
         ["run", .. var hostArgs] => await RunCommand.RunAsync(hostArgs, signals.Token),
         ["projections", var verb] when verb is "rebuild" or "verify" or "rebuild-cases" =>
-            await LocalHost.RunCommandAsync((services, ct) => ProjectionsCommand.RunAsync(services, verb, ct), signals.Token),
+            await LocalHost.RunCommandAsync((services, ct) => ProjectionsCommand.RunAsync(services, verb, ct), signals.Token, replayable: verb == "rebuild" && RelaxedCommit()),
         ["audit", var verb] when verb is "verify" or "head" =>
             await LocalHost.RunCommandAsync((services, ct) => AuditCommand.RunAsync(services, verb, ct), signals.Token),
         ["generate", ..] when GenerateCommand.TryParse(args, out var cases, out var days) =>
@@ -27,6 +27,10 @@ catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
     Console.Error.WriteLine("[cases] Stopped.");
     return 130;
 }
+
+// The rebuild's writes are replayable, so by default they commit without waiting for the WAL flush;
+// CASES_REBUILD_SYNCHRONOUS_COMMIT=on keeps the server's setting (to measure the difference).
+static bool RelaxedCommit() => !string.Equals(Environment.GetEnvironmentVariable("CASES_REBUILD_SYNCHRONOUS_COMMIT"), "on", StringComparison.OrdinalIgnoreCase);
 
 static int Usage()
 {

@@ -15,6 +15,9 @@ public interface IScenario
     string Title { get; }
 
     Task<ScenarioResult> RunAsync(BenchContext context, IBenchProgress progress);
+
+    /// <summary>Runs only when named in <c>--only</c> (a long measurement outside the default profile).</summary>
+    bool OnlyWhenNamed => false;
 }
 
 /// <summary>The progress display, as the scenarios see it: one line per step (typically one per concurrency level).</summary>
@@ -76,6 +79,9 @@ public static class ScenarioList
         // These two change the database (a big generated store, a rebuild, the API restarted): they go last.
         new RebuildScenario(),
         new MetricsQueriesScenario(),
+
+        // Opt-in (--only ...,growth): the rebuild and the metrics again on a store five times as big, with the ratios.
+        new GrowthScenario(),
 
         // Last: its cost comparison switches the chain off for a while, which leaves unlinked events behind.
         new ChainScenario(),

@@ -1,4 +1,5 @@
 using C = Cases.Projections.Cases.CaseRecordSchema;
+using F = Cases.Projections.Metrics.CaseFactsSchema;
 using System.Diagnostics;
 using System.Text.Json;
 using Cases.Bench.Infrastructure;
@@ -6,20 +7,25 @@ using Cases.Bench.Infrastructure;
 namespace Cases.Bench.Scenarios;
 
 /// <summary>
-/// The leaders' queries over the big store the rebuild left: GET /api/metrics/summary for the district and for one
-/// street, the monthly timeseries, the street ranking and the district's and a street's boards, one request at a time (c=1), 300 each after 20 warm-up
+/// The leaders' queries over the big store the rebuild left: GET /api/metrics/summary for the district, one
+/// street and one micro-grid, the monthly timeseries, the street ranking and the district's and a street's boards, one request at a time (c=1), 300 each after 20 warm-up
 /// requests (quick: 100 after 5). The case count is the district summary's <c>raised</c>.
-/// Target: summary p99 at most 20 ms over at least 100,000 cases (issue 5 asks for it at 1,000,000).
+/// Target: summary p99 at most 20 ms at each of the three levels over at least 100,000 cases; the growth scenario
+/// asks it over 1,000,000 (issue 12).
 /// </summary>
-public sealed class MetricsQueriesScenario : IScenario
+public sealed class MetricsQueriesScenario(string name = "metrics", long targetCases = MetricsQueriesScenario.TargetCases) : IScenario
 {
     public const double TargetP99Ms = 20;
     public const long TargetCases = 100_000;
+
+    /// <summary>The summaries the target covers: district, street and micro-grid.</summary>
+    public static readonly string[] Summaries = ["summary (district)", "summary?nodeId=sc.xl", "summary (micro-grid)"];
 
     public static readonly (string Label, string Path)[] Queries =
     [
         ("summary (district)", "/api/metrics/summary"),
         ("summary?nodeId=sc.xl", "/api/metrics/summary?nodeId=sc.xl"),
+        ("summary (micro-grid)", "/api/metrics/summary?nodeId=sc.xl.xl.yf.04"),
         ("timeseries?bucket=month", "/api/metrics/timeseries?bucket=month"),
         ("ranking?level=street", "/api/metrics/ranking?level=street"),
         // The boards count every active case under the node in PostgreSQL; the API's memory (the row's peak
@@ -28,7 +34,7 @@ public sealed class MetricsQueriesScenario : IScenario
         ("board (street)", "/api/grid/sc.xl/board"),
     ];
 
-    public string Name => "metrics";
+    public string Name => name;
 
     public string Title => "Metrics queries (c=1)";
 
@@ -64,7 +70,7 @@ public sealed class MetricsQueriesScenario : IScenario
 
         wait.Done($"metrics    projection lag {lag:#,0} events after {clock.Elapsed.TotalSeconds:0.0} s");
 
-        long cases = 0;
+        long cases = 0, open = 0;
         var events = await BenchSql.EventCountAsync(context.Database.ConnectionString, ct);
         var results = new Dictionary<string, LatencyStats>(StringComparer.Ordinal);
         foreach (var (label, path) in Queries)
@@ -97,6 +103,7 @@ public sealed class MetricsQueriesScenario : IScenario
             {
                 using var document = JsonDocument.Parse(last);
                 cases = Raised(document.RootElement) ?? 0;
+                open = document.RootElement.TryGetProperty("backlog", out var backlog) && backlog.TryGetProperty("open", out var o) ? o.GetInt64() : 0;
             }
 
             rows.Add(new ResultRow(label, 1, stats.Count / seconds, "requests/s", stats.P50, stats.P99, failed.Sum(e => e.Count), null, null, usage));
@@ -115,12 +122,12 @@ public sealed class MetricsQueriesScenario : IScenario
 
         diagnosis.Done("metrics    DB time of the summary's statements: " + string.Join("; ", explained.Select(e => $"{e.Label} {e.Ms:0.0} ms ({e.Detail})")));
 
-        rows.Insert(0, new ResultRow($"cases raised in the district (summary), over {events:#,0} events", null, cases, "cases", null, null, 0, null, null, null));
-        var summary = results["summary (district)"];
-        var target = new TargetCheck(Name, $"summary p99 <= {TargetP99Ms:0} ms over >= {TargetCases:#,0} cases (issue 5: 1,000,000)",
-            $"district summary p99 {summary.P99:0.0} ms (p50 {summary.P50:0.0} ms) over {cases:#,0} cases",
-            summary.Count > 0 && summary.P99 <= TargetP99Ms && cases >= TargetCases);
-        return new ScenarioResult(Name, Title, rows, [target], errors, new Dictionary<string, object>(StringComparer.Ordinal) { ["byQuery"] = results, ["cases"] = cases, ["events"] = events });
+        rows.Insert(0, new ResultRow($"cases raised in the district (summary), over {events:#,0} events; {open:#,0} open", null, cases, "cases", null, null, 0, null, null, null));
+        var summaries = Summaries.Select(label => (Label: label, Stats: results[label])).ToList();
+        var target = new TargetCheck(Name, $"summary p99 <= {TargetP99Ms:0} ms at district, street and micro-grid over >= {targetCases:#,0} cases (issue 12: 1,000,000, 200,000 open)",
+            string.Join("; ", summaries.Select(x => $"{x.Label} p99 {x.Stats.P99:0.0} ms")) + $" over {cases:#,0} cases, {open:#,0} open",
+            summaries.All(x => x.Stats.Count > 0 && x.Stats.P99 <= TargetP99Ms) && cases >= targetCases);
+        return new ScenarioResult(Name, Title, rows, [target], errors, new Dictionary<string, object>(StringComparer.Ordinal) { ["byQuery"] = results, ["cases"] = cases, ["open"] = open, ["events"] = events });
     }
 
     private static async Task<List<(string Label, double Ms, string Detail)>> ExplainAsync(string connectionString, CancellationToken ct)
@@ -128,9 +135,10 @@ public sealed class MetricsQueriesScenario : IScenario
         var schema = await BenchSql.SchemaOfAsync(connectionString, C.Table, ct) ?? "cases";
         var statements = new (string Label, string Sql)[]
         {
-            ("month buckets of the district", $"select d.data from {schema}.mt_doc_metricsbucket as d where d.scope = 'node:sc' and d.grain = 'month' and d.category = '*'"),
-            ("backlog open count", $"select count(*) from {schema}.{C.Table} as d where d.{C.OriginPath} @> array['sc']::text[] and d.{C.Active}"),
-            ("backlog overdue count", $"select count(*) from {schema}.{C.Table} as d where d.{C.OverdueFrom} < now() and d.{C.OriginPath} @> array['sc']::text[] and d.{C.Active}"),
+            ("month buckets of the district (figures and backlog)", $"select d.data from {schema}.mt_doc_metricsbucket as d where d.scope = 'node:sc' and d.grain = 'month' and d.category = '*'"),
+            ("backlog: cases due since today's UTC midnight", $"select count(*) from {schema}.{F.Table} as d where d.{F.OverdueFrom} is not null and d.{F.OverdueFrom} >= date_trunc('day', now() at time zone 'utc') at time zone 'utc' and d.{F.OverdueFrom} < now()"),
+            ("backlog open count as a scan (before issue 12)", $"select count(*) from {schema}.{C.Table} as d where d.{C.OriginPath} @> array['sc']::text[] and d.{C.Active}"),
+            ("backlog overdue count as a scan (before issue 12)", $"select count(*) from {schema}.{C.Table} as d where d.{C.OverdueFrom} < now() and d.{C.OriginPath} @> array['sc']::text[] and d.{C.Active}"),
         };
         var result = new List<(string, double, string)>();
         var active = await BenchSql.ScalarAsync<long>(connectionString, $"select count(*) from {schema}.{C.Table} as d where d.{C.Active}", ct);
@@ -148,9 +156,9 @@ public sealed class MetricsQueriesScenario : IScenario
                 var scan = FirstScan(plan.GetProperty("Plan"));
                 var scanRows = scan.GetProperty("Actual Rows").GetDouble() * (scan.TryGetProperty("Actual Loops", out var loops) ? loops.GetDouble() : 1);
                 var node = scan.GetProperty("Node Type").GetString();
-                var detail = label.StartsWith("backlog", StringComparison.Ordinal)
+                var detail = label.Contains("scan", StringComparison.Ordinal)
                     ? $"{node}, {scanRows:#,0} rows; {active:#,0} active of {all:#,0} case documents"
-                    : $"{node}, {scanRows:#,0} buckets";
+                    : $"{node}, {scanRows:#,0} rows";
                 result.Add((label, plan.GetProperty("Execution Time").GetDouble(), detail));
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -12,7 +12,7 @@ namespace Cases.Bench.Scenarios;
 /// command), and <c>projections verify</c> run once. The API is started again on the same database afterwards, for
 /// the metrics queries. Target: at least 50,000 events/s on at least 1,000,000 events.
 /// </summary>
-public sealed partial class RebuildScenario : IScenario
+public sealed partial class RebuildScenario(long? wantedEvents = null, string name = "rebuild") : IScenario
 {
     public const double TargetEventsPerSecond = 50_000;
     public const long TargetEvents = 1_000_000;
@@ -21,7 +21,7 @@ public sealed partial class RebuildScenario : IScenario
     /// <summary>Events per generated case, for the first guess of how many cases to generate (measured: ~5.1).</summary>
     private const double EventsPerCaseGuess = 5.0;
 
-    public string Name => "rebuild";
+    public string Name => name;
 
     public string Title => "Projection rebuild (CLI)";
 
@@ -30,7 +30,7 @@ public sealed partial class RebuildScenario : IScenario
         var ct = context.CancellationToken;
         var cs = context.Database.ConnectionString;
         var dll = CliProcess.LocateDll();
-        var wanted = context.Profile.IsQuick ? 100_000 : TargetEvents + 20_000;
+        var wanted = wantedEvents ?? (context.Profile.IsQuick ? 100_000 : TargetEvents + 20_000);
         var rows = new List<ResultRow>();
         var errors = new List<ErrorCount>();
         var targets = new List<TargetCheck>();
@@ -49,7 +49,7 @@ public sealed partial class RebuildScenario : IScenario
             {
                 var perCase = generatedCases > 0 ? Math.Max(1.0, (events - existing) / (double)generatedCases) : EventsPerCaseGuess;
                 var cases = (int)Math.Ceiling((wanted - events) / perCase);
-                var gen = progress.Add($"rebuild    generate {cases:#,0} cases over {Days} days ({events:#,0} events so far)");
+                var gen = progress.Add($"{Name,-10} generate {cases:#,0} cases over {Days} days ({events:#,0} events so far)");
                 var result = await CliProcess.RunAsync(dll, cs, ["generate", cases.ToString(CultureInfo.InvariantCulture), Days.ToString(CultureInfo.InvariantCulture)], ct, monitor: context.MonitorProcess);
                 generateUsage ??= result.Resources;
                 if (!result.Ok)
@@ -60,7 +60,7 @@ public sealed partial class RebuildScenario : IScenario
                 generatedCases += cases;
                 generateSeconds += result.Seconds;
                 events = await BenchSql.EventCountAsync(cs, ct);
-                gen.Done($"rebuild    generated {cases:#,0} cases in {result.Seconds:0.0} s; the store holds {events:#,0} events");
+                gen.Done($"{Name,-10} generated {cases:#,0} cases in {result.Seconds:0.0} s; the store holds {events:#,0} events");
             }
 
             if (generatedCases > 0)

@@ -25,21 +25,56 @@ public static class HistoryGenerator
         var microGrids = tree.Nodes.Where(n => n.Level == GridLevel.MicroGrid).Select(n => n.Id).ToArray();
         var policy = new SlaPolicy(WorkingCalendar.China2026);
         var ids = new List<Guid>(cases);
-        const int batchSize = 500;
+        const int batchSize = 1000;
         var step = spread / Math.Max(1, cases);
-        for (var done = 0; done < cases; done += batchSize)
+
+        // One batch is written while the next is decided: the decisions (this process) and the inserts (the database)
+        // overlap, one transaction in flight at a time, so the events keep their order.
+        (IDocumentSession Session, Task Saving, int Done)? inFlight = null;
+        try
         {
-            await using var session = store.LightweightSession();
-            for (var n = done; n < Math.Min(cases, done + batchSize); n++)
+            for (var done = 0; done < cases; done += batchSize)
             {
-                var at = start + (step * n) + TimeSpan.FromSeconds(random.Next(0, 60));
-                var (id, events) = OneCase(random, tree, policy, microGrids, n, at);
-                session.Events.StartStream<global::Cases.Projections.Cases.CaseRecord>(id, events);
-                ids.Add(id);
+                var session = store.LightweightSession();
+                for (var n = done; n < Math.Min(cases, done + batchSize); n++)
+                {
+                    var at = start + (step * n) + TimeSpan.FromSeconds(random.Next(0, 60));
+                    var (id, events) = OneCase(random, tree, policy, microGrids, n, at);
+                    session.Events.StartStream<global::Cases.Projections.Cases.CaseRecord>(id, events);
+                    ids.Add(id);
+                }
+
+                await FinishAsync(inFlight);
+                inFlight = (session, session.SaveChangesAsync(ct), Math.Min(cases, done + batchSize));
             }
 
-            await session.SaveChangesAsync(ct);
-            progress?.Report(Math.Min(cases, done + batchSize));
+            await FinishAsync(inFlight);
+            inFlight = null;
+        }
+        finally
+        {
+            if (inFlight is { } left)
+            {
+                await left.Session.DisposeAsync();
+            }
+        }
+
+        async Task FinishAsync((IDocumentSession Session, Task Saving, int Done)? batch)
+        {
+            if (batch is { } b)
+            {
+                try
+                {
+                    await b.Saving;
+                }
+                finally
+                {
+                    await b.Session.DisposeAsync();
+                    inFlight = null;
+                }
+
+                progress?.Report(b.Done);
+            }
         }
 
         return ids;

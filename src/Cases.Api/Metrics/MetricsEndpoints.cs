@@ -54,7 +54,7 @@ public static class MetricsEndpoints
 
         var buckets = await filter.LoadAsync(session, ct);
         var root = (await referenceData.GetAsync(ct)).Tree.Root?.Id;
-        var backlog = await filter.BacklogAsync(dataSource, options.Schema, root, clock.GetUtcNow().ToUniversalTime(), ct);
+        var backlog = await filter.BacklogAsync(buckets, dataSource, options.Schema, root, clock.GetUtcNow().ToUniversalTime(), ct);
         return Results.Ok(new MetricsSummary(
             filter.Scope, filter.FromDay, filter.ToDay, category, Figures.From(buckets, backlog), backlog,
             await status.AsOfAsync(MetricsProjection.Name, ct), filter.CasesLink));

@@ -5,7 +5,7 @@ using Cases.Domain;
 using Cases.Projections.Metrics;
 using Marten;
 using Npgsql;
-using C = Cases.Projections.Cases.CaseRecordSchema;
+using F = Cases.Projections.Metrics.CaseFactsSchema;
 
 namespace Cases.Api.Metrics;
 
@@ -115,51 +115,75 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
             : session.Query<MetricsBucket>().Where(b => scopes.Contains(b.Scope));
 
     /// <summary>
-    /// Open and overdue now, among the cases the figures cover: one pass over the case read model's columns
-    /// (active, overdue-from, raise time), with the origin and department filters on their GIN indexes.
+    /// Open and overdue now, among the cases the figures cover, from the same rollups: the open count and the open
+    /// cases by due day. Cases due on a day before today are overdue; those due today are counted exactly over the
+    /// per-case facts' due-time index, only when the buckets say there are any, so the cost does not grow with the
+    /// number of cases. The rule is the domain's (<see cref="Domain.Case.OverdueFrom"/>), as in the case list.
     /// </summary>
-    public async Task<Backlog> BacklogAsync(NpgsqlDataSource dataSource, string schema, string? rootId, DateTimeOffset now, CancellationToken ct)
+    public async Task<Backlog> BacklogAsync(
+        IReadOnlyList<MetricsBucket> buckets, NpgsqlDataSource dataSource, string schema, string? rootId, DateTimeOffset now, CancellationToken ct)
+    {
+        var today = MetricsBucket.DueDay(now);
+        long open = 0, overdue = 0, dueToday = 0;
+        foreach (var bucket in buckets)
+        {
+            open += bucket.Counts.Open;
+            foreach (var (day, count) in bucket.Due)
+            {
+                overdue += day < today ? count : 0;
+                dueToday += day == today ? count : 0;
+            }
+        }
+
+        if (dueToday > 0)
+        {
+            overdue += await DueSinceAsync(dataSource, schema, rootId, MetricsBucket.DueDayStart(today), now, ct);
+        }
+
+        return new Backlog(open, overdue);
+    }
+
+    private async Task<long> DueSinceAsync(NpgsqlDataSource dataSource, string schema, string? rootId, DateTimeOffset since, DateTimeOffset now, CancellationToken ct)
     {
         var sql = new System.Text.StringBuilder($"""
-            select count(*), count(*) filter (where {C.OverdueFrom} < @now)
-            from {schema}.{C.Table}
-            where {C.Active}
+            select count(*) from {schema}.{F.Table}
+            where {F.OverdueFrom} is not null and {F.OverdueFrom} >= @since and {F.OverdueFrom} < @now
             """);
         await using var command = dataSource.CreateCommand();
+        command.Parameters.AddWithValue("since", since);
         command.Parameters.AddWithValue("now", now);
         if (DepartmentId is { } department)
         {
-            sql.Append($" and {C.DepartmentIds} @> array[@department]::text[]");
+            sql.Append($" and jsonb_exists(data -> '{F.Departments}', @department)");
             command.Parameters.AddWithValue("department", NpgsqlTypes.NpgsqlDbType.Text, department);
         }
         else if (NodeId is { } node && node != rootId)
         {
-            sql.Append($" and {C.OriginPath} @> array[@node]::text[]");
+            sql.Append($" and jsonb_exists(data -> '{F.Nodes}', @node)");
             command.Parameters.AddWithValue("node", NpgsqlTypes.NpgsqlDbType.Text, node);
         }
 
         if (Category is { } category)
         {
-            sql.Append($" and {C.Category} = @category");
+            sql.Append($" and data ->> '{F.Category}' = @category");
             command.Parameters.AddWithValue("category", category);
         }
 
+        // The facts' day is the raising day (China Standard Time), written yyyy-MM-dd, so text order is date order.
         if (FromDay is { } fromDay)
         {
-            sql.Append($" and {C.RaisedAt} >= @from");
-            command.Parameters.AddWithValue("from", Start(fromDay));
+            sql.Append($" and data ->> '{F.Day}' >= @from");
+            command.Parameters.AddWithValue("from", fromDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
 
         if (ToDay is { } toDay)
         {
-            sql.Append($" and {C.RaisedAt} < @to");
-            command.Parameters.AddWithValue("to", Start(toDay));
+            sql.Append($" and data ->> '{F.Day}' < @to");
+            command.Parameters.AddWithValue("to", toDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
 
         command.CommandText = sql.ToString();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new Backlog(reader.GetInt64(0), reader.GetInt64(1));
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>The case list that holds exactly the cases these figures count.</summary>

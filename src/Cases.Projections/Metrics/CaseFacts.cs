@@ -9,7 +9,7 @@ namespace Cases.Projections.Metrics;
 /// day it was raised (China Standard Time), its category, every node from its micro-grid up to the district,
 /// and every department it was dispatched to. Durations are in seconds.
 /// </summary>
-public sealed record CaseFacts
+public sealed partial record CaseFacts
 {
     public Guid Id { get; init; }
 
@@ -81,7 +81,10 @@ public sealed record CaseFacts
     /// <summary>Resolved without leaving the grid: no escalation above grid level and no dispatch (事在格中办).</summary>
     public bool SettledInGrid => Resolved && !LeftGrid;
 
-    public static CaseFacts? Fold(CaseFacts? facts, object @event) => (facts, @event) switch
+    /// <summary>Folds one event into the figures' facts and the backlog's (<see cref="FoldBacklog"/>).</summary>
+    public static CaseFacts? Fold(CaseFacts? facts, object @event) => FoldFigures(facts, @event)?.FoldBacklog(@event);
+
+    private static CaseFacts? FoldFigures(CaseFacts? facts, object @event) => (facts, @event) switch
     {
         (null, AppealRaised e) => new CaseFacts
         {

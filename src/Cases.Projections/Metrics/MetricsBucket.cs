@@ -34,6 +34,12 @@ public sealed class MetricsBucket
 
     public Dictionary<int, long> Close { get; set; } = [];
 
+    /// <summary>
+    /// The open cases with a deadline, by the UTC day (<see cref="DueDay"/>) from which each is overdue. Overdue now
+    /// is the sum of the days before today plus the cases due since today's midnight, counted exactly at read time.
+    /// </summary>
+    public Dictionary<int, long> Due { get; set; } = [];
+
     public static string IdFor(string scope, DateOnly day, string category) => IdFor(scope, DayGrain, day, category);
 
     public static string IdFor(string scope, string grain, DateOnly day, string category) => $"{scope}|{grain}|{day:yyyy-MM-dd}|{category}";
@@ -66,6 +72,14 @@ public sealed class MetricsBucket
 
     public bool IsEmpty => Counts.Raised == 0;
 
+    /// <summary>The day (UTC, counted from 1970-01-01) a due time falls on: the key of <see cref="Due"/>.</summary>
+    public static int DueDay(DateTimeOffset at) => (int)Math.Floor(at.ToUnixTimeMilliseconds() / (double)MillisPerDay);
+
+    /// <summary>The start of a <see cref="DueDay"/>.</summary>
+    public static DateTimeOffset DueDayStart(int day) => DateTimeOffset.FromUnixTimeMilliseconds(day * MillisPerDay);
+
+    private const long MillisPerDay = 86_400_000;
+
     /// <summary>Adds (sign +1) or removes (sign -1) one case's contribution.</summary>
     public void Apply(CaseFacts facts, int sign)
     {
@@ -88,6 +102,20 @@ public sealed class MetricsBucket
         if (facts.CloseSeconds is { } close)
         {
             DurationHistogram.Add(Close, close, sign);
+        }
+
+        if (facts.OverdueFrom is { } due)
+        {
+            var day = DueDay(due);
+            var next = Due.GetValueOrDefault(day) + sign;
+            if (next == 0)
+            {
+                Due.Remove(day);
+            }
+            else
+            {
+                Due[day] = next;
+            }
         }
     }
 }
@@ -117,6 +145,9 @@ public sealed class MetricCounts
     public long SettledInGrid { get; set; }
     public long Warnings { get; set; }
     public long Supervised { get; set; }
+
+    /// <summary>The backlog: cases someone still owes an answer (active now).</summary>
+    public long Open { get; set; }
 
     // Sums in whole milliseconds, so that taking a contribution out leaves exactly what was there before.
     public long AcknowledgeMillis { get; set; }
@@ -148,6 +179,7 @@ public sealed class MetricCounts
         SettledInGrid += sign * (f.SettledInGrid ? 1 : 0);
         Warnings += sign * f.Warnings;
         Supervised += sign * (f.Supervisions > 0 ? 1 : 0);
+        Open += sign * (f.Active ? 1 : 0);
         AcknowledgeMillis += sign * Millis(f.AcknowledgeSeconds);
         AcceptMillis += sign * f.AcceptSeconds.Sum(s => Millis(s));
         ResolveMillis += sign * Millis(f.ResolveSeconds);

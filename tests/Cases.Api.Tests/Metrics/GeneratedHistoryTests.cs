@@ -46,6 +46,14 @@ public sealed class GeneratedHistoryTests
             Assert.NotNull(district);
             Assert.True(district.Counts.Raised > 0);
             Assert.Equal(CaseCount, (await session.Query<MetricsBucket>().Where(b => b.Scope == "node:sc" && b.Grain == MetricsBucket.DayGrain).ToListAsync()).Sum(b => b.Counts.Raised));
+
+            // The backlog's facts restate the domain's overdue rule; the inline case records hold the domain's answer.
+            var records = (await session.Query<global::Cases.Projections.Cases.CaseRecord>().ToListAsync()).ToDictionary(r => r.Id);
+            var facts = await session.Query<CaseFacts>().ToListAsync();
+            Assert.Equal(CaseCount, facts.Count);
+            Assert.Contains(facts, f => f.Active && f.OverdueFrom is not null);
+            Assert.Contains(facts, f => !f.Active);
+            Assert.All(facts, f => Assert.Equal((records[f.Id].Active, records[f.Id].OverdueFrom), (f.Active, f.OverdueFrom)));
         }
 
         // A poison event (a second "raised" on an existing case) is dead-lettered; the cases after it still count.
