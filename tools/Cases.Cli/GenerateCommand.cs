@@ -30,6 +30,12 @@ public static class GenerateCommand
         var store = services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var tree = (await services.GetRequiredService<ReferenceData>().GetAsync(ct)).Tree;
+        if (!tree.Nodes.Any(n => n.Level == Cases.Domain.Grid.GridLevel.MicroGrid))
+        {
+            AnsiConsole.MarkupLine("[red]This database has no grid to file cases in.[/] Seed it first: run the service once in demo mode (Cases__Demo=true), or set it here.");
+            return 1;
+        }
+
         var start = DateTimeOffset.UtcNow.AddDays(-days);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         await AnsiConsole.Progress()
