@@ -104,7 +104,6 @@ public sealed partial class ConsoleFlowTests(ConsoleHost host) : IClassFixture<C
         await card.Locator("textarea[name=instructions]").FillAsync("22点后现场核查。");
         await card.Locator("button[type=submit]").ClickAsync();
         await Expect(coordinator.Locator($"article[data-case='{number}'] .badge.st-dispatched")).ToBeVisibleAsync();
-        await Screenshot(coordinator, "console-inbox.png");
 
         // The department accepts and resolves it.
         var (department, departmentWatch) = await SignInAsync(browser, "department", "urban", Desk);
@@ -135,6 +134,14 @@ public sealed partial class ConsoleFlowTests(ConsoleHost host) : IClassFixture<C
         await PageWatch.AssertAccessibleAsync(auditor, "timeline");
         await Screenshot(auditor, "console-timeline.png");
 
+        // This browser runs on New York time; the console shows China Standard Time all the same, and English on request.
+        var raisedAt = (await ApiAsync(HttpMethod.Get, $"/api/cases/{caseId}", null, "auditor"))["raisedAt"]!.GetValue<DateTimeOffset>();
+        var china = TimeZoneInfo.ConvertTime(raisedAt, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+        await Expect(auditor.Locator(".facts").First).ToContainTextAsync(china.ToString("yyyy/MM/dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await auditor.ClickAsync("#lang");
+        await Expect(auditor.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(auditor.Locator(".timeline caption")).ToHaveTextAsync("Timeline");
+
         // The street's dashboard counts it once the metrics projection has caught up (bounded: refresh for a while).
         var (street, streetWatch) = await SignInAsync(browser, "coordinator", "sc.xl", Desk);
         await street.GotoAsync($"{host.BaseUrl}/console/#/dashboard");
@@ -157,6 +164,22 @@ public sealed partial class ConsoleFlowTests(ConsoleHost host) : IClassFixture<C
         await street.SetViewportSizeAsync(Phone.Width, Phone.Height);
         await PageWatch.AssertFitsAsync(street, "the dashboard at 390px");
 
+        // More work arrives for the worker, who reads the inbox on a phone: the urgent appeal's nearer deadline comes first.
+        foreach (var (urgency, what) in new[] { ("normal", "楼道堆放杂物"), ("urgent", "燃气管道异味"), ("normal", "路灯不亮") })
+        {
+            await ApiAsync(HttpMethod.Post, "/api/appeals", new
+            {
+                channel = "hotline", category = urgency == "urgent" ? "dispute" : "service", urgency, title = $"{what}，请尽快处理", description = what,
+                microGridId = "sc.xl.xl.yf.04", resident = new { name = "李红", phone = "13900002222", address = "亚芳花园 4号楼 1单元 101" },
+            }, "agent");
+        }
+
+        await worker.ReloadAsync();
+        await Expect(worker.Locator("article.case")).ToHaveCountAsync(3);
+        await Expect(worker.Locator("article.case").First).ToContainTextAsync("燃气管道异味");
+        await PageWatch.AssertFitsAsync(worker, "a full inbox at 390px");
+        await Screenshot(worker, "console-inbox.png");
+
         foreach (var watch in new[] { agentWatch, workerWatch, coordinatorWatch, departmentWatch, auditorWatch, streetWatch })
         {
             watch.AssertClean();
@@ -165,7 +188,7 @@ public sealed partial class ConsoleFlowTests(ConsoleHost host) : IClassFixture<C
 
     private async Task<(IPage Page, PageWatch Watch)> SignInAsync(IBrowser browser, string role, string? scope, ViewportSize size)
     {
-        var context = await browser.NewContextAsync(new() { ViewportSize = size, Locale = "zh-CN" });
+        var context = await browser.NewContextAsync(new() { ViewportSize = size, Locale = "zh-CN", TimezoneId = "America/New_York" });
         var page = await context.NewPageAsync();
         var watch = new PageWatch(page);
         await page.GotoAsync($"{host.BaseUrl}/console/");

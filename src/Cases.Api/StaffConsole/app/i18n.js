@@ -29,6 +29,11 @@ const zh = {
   cnt_open: '待签收', cnt_acknowledged: '办理中', cnt_dispatched: '已派遣', cnt_awaitingFeedback: '待回访', cnt_overdue: '超期', cnt_warned: '预警',
   pending: '待报到', accepted: '已报到', activeCases: '在办', scope: '范围', rank: '名次', value: '数值', asOf: '统计截至', expand: '展开',
   noPermission: '当前角色无权查看此页面。', error: '出错了',
+  ev_appeal_raised: '受理立案', ev_case_acknowledged: '签收', ev_case_escalated: '上报', ev_case_dispatched: '派遣', ev_dispatch_accepted: '部门报到',
+  ev_dispatch_returned: '退单', ev_case_resolved: '办结', ev_feedback_received: '回访', ev_case_reopened: '返工', ev_case_closed: '结案',
+  ev_case_withdrawn: '撤回', ev_case_merged: '合并', ev_case_paused: '挂起', ev_case_resumed: '恢复', ev_extension_requested: '申请延期',
+  ev_extension_decided: '延期审批', ev_case_supervised: '督办', ev_clock_elapsed: '时限节点', ev_resident_contact_erased: '个人信息删除',
+  ds_pending: '待报到', ds_accepted: '已报到', ds_returned: '已退单', ds_completed: '已完成', bucket: '统计粒度', details: '详情',
 };
 const en = {
   brand: 'Cases console', signOut: 'Sign out', intake: 'Intake', inbox: 'Inbox', dashboard: 'Dashboard', signIn: 'Sign in',
@@ -60,6 +65,11 @@ const en = {
   cnt_open: 'Open', cnt_acknowledged: 'Acknowledged', cnt_dispatched: 'Dispatched', cnt_awaitingFeedback: 'Awaiting feedback', cnt_overdue: 'Overdue', cnt_warned: 'Warned',
   pending: 'Pending', accepted: 'Accepted', activeCases: 'Active', scope: 'Scope', rank: 'Rank', value: 'Value', asOf: 'Figures as of', expand: 'Expand',
   noPermission: 'Your role may not see this page.', error: 'Something went wrong',
+  ev_appeal_raised: 'Appeal raised', ev_case_acknowledged: 'Acknowledged', ev_case_escalated: 'Escalated', ev_case_dispatched: 'Dispatched', ev_dispatch_accepted: 'Dispatch accepted',
+  ev_dispatch_returned: 'Dispatch returned', ev_case_resolved: 'Resolved', ev_feedback_received: 'Feedback', ev_case_reopened: 'Reopened', ev_case_closed: 'Closed',
+  ev_case_withdrawn: 'Withdrawn', ev_case_merged: 'Merged', ev_case_paused: 'Paused', ev_case_resumed: 'Resumed', ev_extension_requested: 'Extension asked',
+  ev_extension_decided: 'Extension decided', ev_case_supervised: 'Supervised', ev_clock_elapsed: 'Clock elapsed', ev_resident_contact_erased: 'Contact erased',
+  ds_pending: 'Pending', ds_accepted: 'Accepted', ds_returned: 'Returned', ds_completed: 'Completed', bucket: 'Bucket', details: 'Details',
 };
 
 let lang = localStorage.getItem('cases.lang') === 'en' ? 'en' : 'zh-CN';
@@ -73,6 +83,9 @@ export function setLanguage(value) {
 }
 
 export const t = (key) => (lang === 'en' ? en : zh)[key] ?? key;
+
+/** A label from the dictionary, or the raw value when the service sends something the console does not know yet. */
+export const label = (prefix, value) => { const text = t(`${prefix}${value}`); return text === `${prefix}${value}` ? value : text; };
 
 const cst = () => new Intl.DateTimeFormat(lang, {
   timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,

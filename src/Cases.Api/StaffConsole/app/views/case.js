@@ -1,7 +1,7 @@
 // One case: its facts, clocks, dispatches, every event with who did it, and the case as it was at any version.
 import { api, query } from '../api.js';
 import { h, notice } from '../dom.js';
-import { t, time, remaining } from '../i18n.js';
+import { t, time, remaining, label } from '../i18n.js';
 import { commandBar } from './commands.js';
 import { nodeNames } from './nodes.js';
 
@@ -22,11 +22,11 @@ function facts(c, names) {
 }
 
 const clockRows = (c) => (c.clocks ?? []).map((k) => h('tr', {},
-  h('td', {}, t(`clk_${k.clock}`)), h('td', {}, time(k.deadline)), h('td', {}, t(`cs_${k.state}`)),
+  h('td', {}, label('clk_', k.clock)), h('td', {}, time(k.deadline)), h('td', {}, t(`cs_${k.state}`)),
   h('td', {}, k.state === 'running' ? remaining(k.deadline) : ''), h('td', {}, (k.fired ?? []).join(', '))));
 
-const dispatchRows = (c) => (c.dispatches ?? []).map((d) => h('tr', {},
-  h('td', {}, d.departmentId), h('td', {}, d.status), h('td', {}, time(d.dispatchedAt)), h('td', {}, time(d.acceptBy)), h('td', {}, time(d.acceptedAt)), h('td', {}, d.returnReason ?? d.instructions ?? '')));
+const dispatchRows = (c, departments) => (c.dispatches ?? []).map((d) => h('tr', {},
+  h('td', {}, departments.get(d.departmentId) ?? d.departmentId), h('td', {}, label('ds_', d.status)), h('td', {}, time(d.dispatchedAt)), h('td', {}, time(d.acceptBy)), h('td', {}, time(d.acceptedAt)), h('td', {}, d.returnReason ?? d.instructions ?? '')));
 
 /** What an event says, in a line: its clock, node, reason or note, whichever it carries. */
 function summary(data) {
@@ -41,7 +41,7 @@ function summary(data) {
 }
 
 const eventRows = (events) => events.map((e) => h('tr', {},
-  h('td', {}, e.version), h('td', {}, e.type), h('td', {}, time(e.timestamp)),
+  h('td', {}, e.version), h('td', {}, label('ev_', e.type)), h('td', {}, time(e.timestamp)),
   h('td', {}, e.actor ? `${e.actor.name ?? e.actor.id} (${t(`role_${e.actor.role}`)})` : ''), h('td', {}, summary(e.data))));
 
 function timeTravel(c, events, names) {
@@ -61,7 +61,9 @@ function timeTravel(c, events, names) {
 }
 
 export async function renderCase(view, user, caseId, message) {
-  const [answer, history, names] = await Promise.all([api(`/api/cases/${caseId}`), api(`/api/cases/${caseId}/history`), nodeNames()]);
+  const [answer, history, names, departmentList] = await Promise.all([
+    api(`/api/cases/${caseId}`), api(`/api/cases/${caseId}/history`), nodeNames(), api('/api/departments')]);
+  const departments = new Map((departmentList.body ?? []).map((d) => [d.id, d.name]));
   if (!answer.ok) {
     view.replaceChildren(notice(answer.body?.detail ?? t('error'), 'error'));
     return;
@@ -76,7 +78,7 @@ export async function renderCase(view, user, caseId, message) {
     commandBar(user, c, (now, conflict) => renderCase(view, user, caseId,
       conflict === null ? notice(t('done')) : notice(`${t('conflict')} ${conflict}`, 'conflict'))),
     table(t('clocks'), [t('clock'), t('deadline'), t('state'), t('remaining'), t('warning')], clockRows(c)),
-    table(t('dispatches'), [t('department'), t('status'), t('dispatchedAt'), t('acceptBy'), t('acceptedAt'), ''], dispatchRows(c)),
-    h('section', { class: 'timeline' }, table(t('timeline'), ['#', t('events'), t('time'), t('actor'), ''], eventRows(events))),
+    table(t('dispatches'), [t('department'), t('status'), t('dispatchedAt'), t('acceptBy'), t('acceptedAt'), t('details')], dispatchRows(c, departments)),
+    h('section', { class: 'timeline' }, table(t('timeline'), ['#', t('events'), t('time'), t('actor'), t('details')], eventRows(events))),
     timeTravel(c, events, names));
 }

@@ -3,6 +3,7 @@
 import { api, query } from '../api.js';
 import { h, field, options, notice } from '../dom.js';
 import { t, time, percent } from '../i18n.js';
+import { nodeNames } from './nodes.js';
 
 const rates = ['response', 'resolution', 'satisfaction', 'onTimeResolution', 'settledInGrid'];
 const counts = ['open', 'acknowledged', 'dispatched', 'awaitingFeedback', 'overdue', 'warned'];
@@ -92,13 +93,15 @@ export async function renderDashboard(view, user, bucket = 'day') {
       : user.role === 'admin' ? null : api(`/api/grid/${encodeURIComponent(user.nodeId ?? 'sc')}/board`),
   ]);
   const select = h('select', { name: 'bucket' }, options(['day', 'week', 'month'], t, bucket));
+  const names = department ? new Map() : await nodeNames();
+  const scopeName = department ? user.name : names.get(user.nodeId ?? 'sc') ?? summary.body?.scope ?? '';
   select.addEventListener('change', () => renderDashboard(view, user, select.value));
   const plot = h('div', { class: 'chart', role: 'img', 'aria-label': `${t('series')}: ${t('raised')}, ${t('resolved')}, ${t('rate_response')}` });
   view.replaceChildren(
-    h('div', { class: 'title-row' }, h('h1', {}, `${t('dashboard')} · ${summary.body?.scope ?? ''}`),
+    h('div', { class: 'title-row' }, h('h1', {}, `${t('dashboard')} · ${scopeName}`),
       h('button', { type: 'button', id: 'refresh', onclick: () => renderDashboard(view, user, bucket) }, t('refresh'))),
     summary.ok ? cards(summary.body) : notice(summary.body?.detail ?? t('error'), 'error'),
-    h('section', { 'aria-labelledby': 'series-h' }, h('div', { class: 'title-row' }, h('h2', { id: 'series-h' }, t('series')), field('bucket', t('series'), select)), plot),
+    h('section', { 'aria-labelledby': 'series-h' }, h('div', { class: 'title-row' }, h('h2', { id: 'series-h' }, t('series')), field('bucket', t('bucket'), select)), plot),
     rank?.ok && rank.body.nodes.length ? ranking(rank.body) : '',
     board?.ok ? (department ? departmentBoard(board.body) : backlog(board.body)) : '');
   if (series.ok && window.echarts) chart(plot, series.body);

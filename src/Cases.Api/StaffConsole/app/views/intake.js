@@ -27,6 +27,12 @@ export async function renderIntake(view) {
   // One key per appeal: a retry after a lost answer sends the same key and body, so the service files it once.
   // A refusal (400) filed nothing, so the corrected appeal gets a fresh key.
   let idempotencyKey = null;
+  form.addEventListener('input', (event) => {
+    const wrapper = event.target.closest('.field');
+    wrapper?.classList.remove('invalid');
+    if (wrapper?.querySelector('.error')) wrapper.querySelector('.error').textContent = '';
+    event.target.removeAttribute('aria-invalid');
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const value = (name) => form.elements[name].value.trim();
