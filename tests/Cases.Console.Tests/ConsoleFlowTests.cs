@@ -70,57 +70,36 @@ public sealed partial class ConsoleFlowTests(ConsoleHost host) : IClassFixture<C
         await Expect(card).ToBeVisibleAsync();
         await PageWatch.AssertFitsAsync(worker, "the inbox at 390px");
         await PageWatch.AssertAccessibleAsync(worker, "inbox");
-        await card.Locator("[data-command=acknowledge]").ClickAsync();
-        await card.Locator("textarea[name=note]").FillAsync("已电话联系诉求人。");
-        await card.Locator("button[type=submit]").ClickAsync();
-        card = worker.Locator($"article[data-case='{number}']");
+        await GiveAsync(worker, number, "acknowledge", ("note", "已电话联系诉求人。"));
         await Expect(card.Locator(".badge.st-acknowledged")).ToBeVisibleAsync();
         await PageWatch.AssertFitsAsync(worker, "an acknowledged case at 390px");
 
         // Someone else pauses the case meanwhile: the worker's escalation meets a 409 and sees the case as it now is.
         var caseId = await CaseIdAsync(number);
-        await CommandAsync(caseId, "pause", new { reason = "诉求人外出。" }, "gridworker", "sc.xl.xl.yf.04");
+        await ApiAsync(HttpMethod.Post, $"/api/cases/{caseId}/pause", new { reason = "诉求人外出。" }, "gridworker", "sc.xl.xl.yf.04");
         workerWatch.Expect(409, "/escalate");
-        await card.Locator("[data-command=escalate]").ClickAsync();
-        await card.Locator("textarea[name=reason]").FillAsync("需要网格长协调。");
-        await card.Locator("button[type=submit]").ClickAsync();
-        card = worker.Locator($"article[data-case='{number}']");
+        await GiveAsync(worker, number, "escalate", ("reason", "需要网格长协调。"));
         await Expect(card.Locator(".notice.conflict")).ToBeVisibleAsync();
-        await card.Locator("[data-command=resume]").ClickAsync();
-        card = worker.Locator($"article[data-case='{number}']");
-        await card.Locator("[data-command=escalate]").ClickAsync();
-        await card.Locator("textarea[name=reason]").FillAsync("需要网格长协调。");
-        await card.Locator("button[type=submit]").ClickAsync();
-        await Expect(worker.Locator($"article[data-case='{number}'] .notice")).ToBeVisibleAsync();
+        await GiveAsync(worker, number, "resume");
+        await GiveAsync(worker, number, "escalate", ("reason", "需要网格长协调。"));
+        await Expect(card.Locator(".notice")).ToBeVisibleAsync();
+        await Expect(card.Locator("[data-command]")).ToHaveCountAsync(0);
 
         // The grid's coordinator acknowledges it and dispatches it to the urban management bureau.
         var (coordinator, coordinatorWatch) = await SignInAsync(browser, "coordinator", "sc.xl.xl.yf", Desk);
-        card = coordinator.Locator($"article[data-case='{number}']");
-        await card.Locator("[data-command=acknowledge]").ClickAsync();
-        await card.Locator("button[type=submit]").ClickAsync();
-        card = coordinator.Locator($"article[data-case='{number}']");
-        await card.Locator("[data-command=dispatch]").ClickAsync();
-        await card.Locator("select[name=departmentId]").SelectOptionAsync("urban");
-        await card.Locator("textarea[name=instructions]").FillAsync("22点后现场核查。");
-        await card.Locator("button[type=submit]").ClickAsync();
+        await GiveAsync(coordinator, number, "acknowledge");
+        await GiveAsync(coordinator, number, "dispatch", ("departmentId", "urban"), ("instructions", "22点后现场核查。"));
         await Expect(coordinator.Locator($"article[data-case='{number}'] .badge.st-dispatched")).ToBeVisibleAsync();
 
         // The department accepts and resolves it.
         var (department, departmentWatch) = await SignInAsync(browser, "department", "urban", Desk);
-        card = department.Locator($"article[data-case='{number}']");
-        await card.Locator("[data-command=accept]").ClickAsync();
-        card = department.Locator($"article[data-case='{number}']");
-        await card.Locator("[data-command=resolve]").ClickAsync();
-        await card.Locator("textarea[name=resolution]").FillAsync("施工方承诺21点前停工。");
-        await card.Locator("button[type=submit]").ClickAsync();
+        await GiveAsync(department, number, "accept");
+        await GiveAsync(department, number, "resolve", ("resolution", "施工方承诺21点前停工。"));
         await Expect(department.Locator($"article[data-case='{number}'] .badge.st-resolved")).ToBeVisibleAsync();
 
         // The agent calls the resident back and records the feedback; the case closes.
         await agent.GotoAsync($"{host.BaseUrl}/console/#/inbox");
-        card = agent.Locator($"article[data-case='{number}']");
-        await card.Locator("[data-command=feedback]").ClickAsync();
-        await card.Locator("select[name=score]").SelectOptionAsync("5");
-        await card.Locator("button[type=submit]").ClickAsync();
+        await GiveAsync(agent, number, "feedback", ("score", "5"), ("comment", "满意。"));
         await Expect(agent.Locator($"article[data-case='{number}'] .badge.st-closed")).ToBeVisibleAsync();
 
         // An auditor reads the timeline, with the resident masked, and the case as it was when it was filed.
@@ -161,6 +140,13 @@ public sealed partial class ConsoleFlowTests(ConsoleHost host) : IClassFixture<C
         await Expect(street.Locator("tr[data-depth='2']").First).ToBeVisibleAsync();
         await PageWatch.AssertAccessibleAsync(street, "dashboard");
         await Screenshot(street, "console-dashboard.png");
+
+        // Drill into the community's own figures, and back.
+        await street.Locator("tr[data-depth='1']").Filter(new() { Has = street.Locator("button[data-node='sc.xl.xl']") }).Locator("button.figures").ClickAsync();
+        await Expect(street.Locator("h1")).ToContainTextAsync("项里社区");
+        await Expect(street.Locator(".card[data-count=raised] .value")).ToHaveTextAsync("1");
+        await street.ClickAsync("#up");
+        await Expect(street.Locator("h1")).ToContainTextAsync("项里街道");
         await street.SetViewportSizeAsync(Phone.Width, Phone.Height);
         await PageWatch.AssertFitsAsync(street, "the dashboard at 390px");
 
@@ -231,8 +217,36 @@ public sealed partial class ConsoleFlowTests(ConsoleHost host) : IClassFixture<C
         return found[0]!["caseId"]!.GetValue<Guid>();
     }
 
-    private Task CommandAsync(Guid caseId, string command, object body, string role, string nodeId) =>
-        ApiAsync(HttpMethod.Post, $"/api/cases/{caseId}/{command}", body, role, nodeId);
+    /// <summary>
+    /// Gives a command from the case's card: its button, then (unless it acts at once) its fields, by name, and confirm.
+    /// Waits until the card has been redrawn with the answer.
+    /// </summary>
+    private static async Task GiveAsync(IPage page, string number, string command, params (string Name, string Value)[] fields)
+    {
+        var card = page.Locator($"article[data-case='{number}']");
+        await card.Locator($"[data-command={command}]").ClickAsync();
+        // The answer replaces the card: marking this one tells the redrawn card from it.
+        await card.EvaluateAsync("e => { e.dataset.stale = 'yes'; }");
+        if (command is not ("accept" or "resume"))
+        {
+            foreach (var (name, value) in fields)
+            {
+                var input = card.Locator($"[name={name}]");
+                if (await input.EvaluateAsync<string>("e => e.tagName") == "SELECT")
+                {
+                    await input.SelectOptionAsync(value);
+                }
+                else
+                {
+                    await input.FillAsync(value);
+                }
+            }
+
+            await card.Locator("form.inline button[type=submit]").ClickAsync();
+        }
+
+        await Expect(page.Locator($"article[data-case='{number}']:not([data-stale]) .notice")).ToBeVisibleAsync();
+    }
 
     private async Task<int> EventCountAsync(Guid caseId) =>
         (await ApiAsync(HttpMethod.Get, $"/api/cases/{caseId}/history", null, "auditor"))["events"]!.AsArray().Count;

@@ -33,7 +33,7 @@ const zh = {
   ev_dispatch_returned: '退单', ev_case_resolved: '办结', ev_feedback_received: '回访', ev_case_reopened: '返工', ev_case_closed: '结案',
   ev_case_withdrawn: '撤回', ev_case_merged: '合并', ev_case_paused: '挂起', ev_case_resumed: '恢复', ev_extension_requested: '申请延期',
   ev_extension_decided: '延期审批', ev_case_supervised: '督办', ev_clock_elapsed: '时限节点', ev_resident_contact_erased: '个人信息删除',
-  ds_pending: '待报到', ds_accepted: '已报到', ds_returned: '已退单', ds_completed: '已完成', bucket: '统计粒度', details: '详情',
+  ds_pending: '待报到', ds_accepted: '已报到', ds_returned: '已退单', ds_completed: '已完成', bucket: '统计粒度', details: '详情', figures: '指标', up: '返回上级',
 };
 const en = {
   brand: 'Cases console', signOut: 'Sign out', intake: 'Intake', inbox: 'Inbox', dashboard: 'Dashboard', signIn: 'Sign in',
@@ -69,7 +69,7 @@ const en = {
   ev_dispatch_returned: 'Dispatch returned', ev_case_resolved: 'Resolved', ev_feedback_received: 'Feedback', ev_case_reopened: 'Reopened', ev_case_closed: 'Closed',
   ev_case_withdrawn: 'Withdrawn', ev_case_merged: 'Merged', ev_case_paused: 'Paused', ev_case_resumed: 'Resumed', ev_extension_requested: 'Extension asked',
   ev_extension_decided: 'Extension decided', ev_case_supervised: 'Supervised', ev_clock_elapsed: 'Clock elapsed', ev_resident_contact_erased: 'Contact erased',
-  ds_pending: 'Pending', ds_accepted: 'Accepted', ds_returned: 'Returned', ds_completed: 'Completed', bucket: 'Bucket', details: 'Details',
+  ds_pending: 'Pending', ds_accepted: 'Accepted', ds_returned: 'Returned', ds_completed: 'Completed', bucket: 'Bucket', details: 'Details', figures: 'Figures', up: 'Back to the top',
 };
 
 let lang = localStorage.getItem('cases.lang') === 'en' ? 'en' : 'zh-CN';

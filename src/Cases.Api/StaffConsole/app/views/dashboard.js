@@ -38,11 +38,12 @@ function chart(element, series) {
 }
 
 /** One row per node; a row with children opens the node's own board beneath it. */
-function boardRows(board, depth, body) {
+function boardRows(board, depth, body, show) {
   return board.children.map((child) => {
     const toggle = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'data-node': child.nodeId }, `${child.name}`);
+    const figures = h('button', { type: 'button', class: 'link figures', 'aria-label': `${t('figures')}: ${child.name}`, onclick: () => show(child.nodeId) }, t('figures'));
     const row = h('tr', { 'data-depth': depth },
-      h('th', { scope: 'row', class: `depth-${Math.min(depth, 4)}` }, toggle), counts.map((k) => h('td', {}, child.counts[k])));
+      h('th', { scope: 'row', class: `depth-${Math.min(depth, 4)}` }, toggle, ' ', figures), counts.map((k) => h('td', {}, child.counts[k])));
     let opened = [];
     toggle.addEventListener('click', async () => {
       if (toggle.getAttribute('aria-expanded') === 'true') {
@@ -52,7 +53,7 @@ function boardRows(board, depth, body) {
       }
       const next = await api(`/api/grid/${encodeURIComponent(child.nodeId)}/board`);
       if (!next.ok) return;
-      opened = boardRows(next.body, depth + 1, body);
+      opened = boardRows(next.body, depth + 1, body, show);
       row.after(...opened);
       toggle.setAttribute('aria-expanded', 'true');
     });
@@ -60,9 +61,9 @@ function boardRows(board, depth, body) {
   });
 }
 
-function backlog(board) {
+function backlog(board, show) {
   const body = h('tbody', {});
-  body.append(h('tr', { class: 'total' }, h('th', { scope: 'row' }, board.name), counts.map((k) => h('td', {}, board.counts[k]))), ...boardRows(board, 1, body));
+  body.append(h('tr', { class: 'total' }, h('th', { scope: 'row' }, board.name), counts.map((k) => h('td', {}, board.counts[k]))), ...boardRows(board, 1, body, show));
   return h('section', { 'aria-labelledby': 'backlog-h' }, h('h2', { id: 'backlog-h' }, t('backlog')),
     h('div', { class: 'scroll' }, h('table', { class: 'tree' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('node')), counts.map((k) => h('th', { scope: 'col' }, t(`cnt_${k}`))))), body)));
@@ -81,28 +82,30 @@ function ranking(result) {
       h('tbody', {}, result.nodes.map((n) => h('tr', {}, h('td', {}, n.rank), h('td', {}, n.name), h('td', {}, percent(n.value)), h('td', {}, n.raised)))))));
 }
 
-export async function renderDashboard(view, user, bucket = 'day') {
+export async function renderDashboard(view, user, bucket = 'day', nodeId = user.nodeId) {
   const department = user.role === 'department';
-  const scope = department ? { departmentId: user.departmentId } : { nodeId: user.nodeId ?? undefined };
+  const scope = department ? { departmentId: user.departmentId } : { nodeId: nodeId ?? undefined };
   const from = new Date(Date.now() - spans[bucket] * 86400000).toISOString().slice(0, 10);
   const [summary, series, rank, board] = await Promise.all([
     api(`/api/metrics/summary?${query(scope)}`),
     api(`/api/metrics/timeseries?${query({ ...scope, bucket, from })}`),
     department ? null : api(`/api/metrics/ranking?${query({ level: 'street', metric: 'response' })}`),
     department ? api(`/api/departments/${encodeURIComponent(user.departmentId)}/board`)
-      : user.role === 'admin' ? null : api(`/api/grid/${encodeURIComponent(user.nodeId ?? 'sc')}/board`),
+      : user.role === 'admin' ? null : api(`/api/grid/${encodeURIComponent(nodeId ?? 'sc')}/board`),
   ]);
   const select = h('select', { name: 'bucket' }, options(['day', 'week', 'month'], t, bucket));
   const names = department ? new Map() : await nodeNames();
-  const scopeName = department ? user.name : names.get(user.nodeId ?? 'sc') ?? summary.body?.scope ?? '';
-  select.addEventListener('change', () => renderDashboard(view, user, select.value));
+  const scopeName = department ? user.name : names.get(nodeId ?? 'sc') ?? summary.body?.scope ?? '';
+  select.addEventListener('change', () => renderDashboard(view, user, select.value, nodeId));
   const plot = h('div', { class: 'chart', role: 'img', 'aria-label': `${t('series')}: ${t('raised')}, ${t('resolved')}, ${t('rate_response')}` });
   view.replaceChildren(
     h('div', { class: 'title-row' }, h('h1', {}, `${t('dashboard')} · ${scopeName}`),
-      h('button', { type: 'button', id: 'refresh', onclick: () => renderDashboard(view, user, bucket) }, t('refresh'))),
+      h('div', { class: 'actions' },
+        nodeId !== user.nodeId && h('button', { type: 'button', id: 'up', onclick: () => renderDashboard(view, user, bucket) }, t('up')),
+        h('button', { type: 'button', id: 'refresh', onclick: () => renderDashboard(view, user, bucket, nodeId) }, t('refresh')))),
     summary.ok ? cards(summary.body) : notice(summary.body?.detail ?? t('error'), 'error'),
     h('section', { 'aria-labelledby': 'series-h' }, h('div', { class: 'title-row' }, h('h2', { id: 'series-h' }, t('series')), field('bucket', t('bucket'), select)), plot),
     rank?.ok && rank.body.nodes.length ? ranking(rank.body) : '',
-    board?.ok ? (department ? departmentBoard(board.body) : backlog(board.body)) : '');
+    board?.ok ? (department ? departmentBoard(board.body) : backlog(board.body, (id) => renderDashboard(view, user, bucket, id))) : '');
   if (series.ok && window.echarts) chart(plot, series.body);
 }
