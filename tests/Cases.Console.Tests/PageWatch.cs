@@ -91,7 +91,15 @@ public sealed class PageWatch
     /// <summary>At a phone's width nothing may push the page sideways.</summary>
     public static async Task AssertFitsAsync(IPage page, string what)
     {
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        // Charts redraw on a resize observer, a moment after the viewport changes: poll briefly, bounded.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        int overflow;
+        while ((overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")) > 0
+               && DateTime.UtcNow < deadline)
+        {
+            await page.WaitForTimeoutAsync(100);
+        }
+
         Assert.True(overflow <= 0, $"{what} is {overflow}px wider than the viewport.");
     }
 }
