@@ -66,6 +66,27 @@ function Install-RabbitMq {
     if ($LASTEXITCODE -ne 0) { Write-Host 'RabbitMQ could not be installed: the broker tests will skip.' }
 }
 
+# The console tests drive Debian's Chromium through Playwright (browser downloads are not reachable here), and the
+# screenshots need a CJK font. Install both where this script may (root, apt); elsewhere those tests skip.
+function Install-Chromium {
+    if ((Test-Path '/usr/bin/chromium') -and (Test-Path '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')) { return }
+    $isRoot = $IsLinux -and ((& id -u) -eq '0')
+    if (-not $isRoot -or -not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+        Write-Host 'Chromium is not installed and this script cannot install it (needs root and apt-get): the console tests will skip.'
+        return
+    }
+
+    Step "Installing Chromium and a CJK font for the console tests (apt-get install chromium fonts-noto-cjk)"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    $packages = @('install', '-y', '-q', '--no-install-recommends', 'chromium', 'fonts-noto-cjk')
+    & apt-get @packages 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
+    if ($LASTEXITCODE -ne 0) {
+        & apt-get update -q 2>&1 | Select-Object -Last 1 | ForEach-Object { Write-Host $_ }
+        & apt-get @packages 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
+    }
+    if ($LASTEXITCODE -ne 0) { Write-Host 'Chromium could not be installed: the console tests will skip.' }
+}
+
 function Build-Solution {
     Step "Building ($Configuration)"
     Invoke-Checked dotnet @('build', 'Cases.sln', '-c', $Configuration, '-v', 'minimal', '-nologo')
@@ -119,6 +140,7 @@ switch ($Command) {
     'test' {
         Build-Solution
         Install-RabbitMq
+        Install-Chromium
         $started = Get-Date
         Step 'Running every test (the integration tests start a throwaway PostgreSQL)'
         $arguments = @('test', 'Cases.sln', '--no-build', '-c', $Configuration, '--logger', 'console;verbosity=normal')

@@ -1,3 +1,4 @@
+using Cases.Api.StaffConsole;
 using Cases.Api.Infrastructure;
 using Cases.Api.Infrastructure.Security;
 using Cases.Api.Infrastructure.Validation;
@@ -56,6 +57,7 @@ public static class CasesHost
         Audit.Trail.UseRequestTrail(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCasesConsole(options);
         app.UseCasesSecurity();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Cases API").WithOpenApiRoutePattern("/openapi/{documentName}.json")

@@ -52,7 +52,12 @@ public sealed class RequestGuard(RequestDelegate next, RequestLimitOptions limit
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-        if (!http.Request.Path.StartsWithSegments("/docs"))
+        if (http.Request.Path.StartsWithSegments(StaffConsole.ConsoleSetup.Path))
+        {
+            // The console runs its own modules only; it talks to this API and, outside demo mode, the OIDC provider.
+            headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+        }
+        else if (!http.Request.Path.StartsWithSegments("/docs"))
         {
             // The docs page runs the API reference's scripts; everything else is data and may run nothing.
             headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
