@@ -1,4 +1,5 @@
 using Cases.Api.Infrastructure;
+using Cases.Api.Infrastructure.Health;
 using Cases.Api.Infrastructure.Security;
 using Cases.Api.Infrastructure.Validation;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -61,6 +62,7 @@ public static class CasesHost
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Cases API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .AddPreferredSecuritySchemes([OpenApiSecurity.BearerScheme])).AllowAnonymous();
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription().AllowAnonymous();
+        app.MapCasesHealth();
         app.MapWolverineEndpoints(wolverine =>
         {
             wolverine.RejectUnparseableQueryValues = true;

@@ -23,6 +23,12 @@ public sealed class CasesOptions
     /// <summary>How often the event chain's head is written to the log (an anchor outside the database); zero turns it off.</summary>
     public TimeSpan ChainHeadInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a stopping node keeps serving after its readiness probe turns 503, so a load balancer can take it out of
+    /// rotation first; zero stops at once (tests, a single node).
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>The schema for Marten's tables.</summary>
     public string Schema { get; set; } = "cases";
 }

@@ -3,6 +3,8 @@ using Cases.Api.Audit.Chain;
 using Cases.Api.Cases;
 using Cases.Api.Delivery;
 using Cases.Api.Infrastructure.Actors;
+using Cases.Api.Infrastructure.Health;
+using Cases.Api.Infrastructure.Telemetry;
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Infrastructure.Security;
 using Cases.Api.Intake;
@@ -37,6 +39,8 @@ public static class ServiceRegistration
             : WorkingCalendar.China2026));
         services.AddSingleton<IActorAccessor, ClaimsActorAccessor>();
         builder.AddCasesSecurity(options);
+        builder.AddCasesHealth(options);
+        builder.AddCasesTelemetry();
         services.AddSingleton<ReferenceData>();
         services.AddHostedService<ReferenceDataPolling>();
         services.AddSingleton<DecisionContextFactory>();
@@ -85,6 +89,7 @@ public static class ServiceRegistration
                 marten.AddCasesProjections();
                 Delivery.WebhookSchema.Configure(marten);
                 EventChainSchema.Register(marten, options.Schema);
+                CasesTelemetry.Configure(marten);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
