@@ -93,8 +93,9 @@ public static class ServiceRegistration
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            .AddAsyncDaemon(options.AsyncDaemon ? JasperFx.Events.Daemon.DaemonMode.HotCold : JasperFx.Events.Daemon.DaemonMode.Disabled)
-            .IntegrateWithWolverine();
+            // Wolverine's leader spreads the async projections over the live nodes and moves a dead node's share to the
+            // others (see Distribution); without the daemon, nothing runs them here.
+            .IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = options.AsyncDaemon);
 
         // After Marten's registrations: its schema is in place before the chain's genesis runs.
         services.AddHostedService<ChainHeadPublisher>();
@@ -103,6 +104,7 @@ public static class ServiceRegistration
         {
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
+            Distribution.Configure(wolverine.Durability);
 
             // Clocks must fire close to their deadline: look for due scheduled messages every half second.
             wolverine.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(500);
