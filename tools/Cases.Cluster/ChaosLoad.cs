@@ -41,8 +41,8 @@ public sealed class ChaosLoad(HttpClient http, ChaosLedger ledger, Stopwatch clo
     /// <summary>Reads the micro-grids and shortens the dispute limits so that clocks fire during the run.</summary>
     public async Task PrepareAsync(string acknowledgeLimit, CancellationToken ct)
     {
-        var grid = await SendAsync(HttpMethod.Get, "/api/grid", null, ("admin", null), ct)
-            ?? throw new InvalidOperationException($"No grid: {string.Join("; ", ledger.Errors.Select(e => e.What))}");
+        // Nodes that have only just started on busy cores may be slow to answer: a few tries before giving up.
+        var grid = await PersistAsync(() => SendAsync(HttpMethod.Get, "/api/grid", null, ("admin", null), ct), "read the grid", ct);
         var found = new List<string>();
         void Walk(JsonNode node)
         {
@@ -60,8 +60,26 @@ public sealed class ChaosLoad(HttpClient http, ChaosLedger ledger, Stopwatch clo
         Walk(grid);
         _microGrids = found;
         var limits = new { acknowledge = acknowledgeLimit, acceptDispatch = "PT1H", resolve = "PT1H", feedbackWindow = "PT1H" };
-        _ = await SendAsync(HttpMethod.Put, "/api/categories/dispute/limits", new { normal = limits, urgent = limits, resolveInWorkingDays = false }, ("admin", null), ct)
-            ?? throw new InvalidOperationException("Could not set the dispute limits.");
+        var body = new { normal = limits, urgent = limits, resolveInWorkingDays = false };
+        _ = await PersistAsync(() => SendAsync(HttpMethod.Put, "/api/categories/dispute/limits", body, ("admin", null), ct), "set the dispute limits", ct);
+
+        // What went wrong while preparing is not what the clients saw under the chaos.
+        ledger.Errors.Clear();
+    }
+
+    private async Task<JsonNode> PersistAsync(Func<Task<JsonNode?>> attempt, string what, CancellationToken ct)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            if (await attempt() is { } answer)
+            {
+                return answer;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+
+        throw new InvalidOperationException($"Could not {what}: {string.Join("; ", ledger.Errors.Select(e => e.What))}");
     }
 
     /// <summary>Runs <paramref name="workers"/> clients until <paramref name="stop"/>.</summary>
