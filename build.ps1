@@ -5,6 +5,8 @@
 
 .EXAMPLE
   dotnet tool restore && dotnet pwsh ./build.ps1 run      # the service, demo data, embedded PostgreSQL
+  dotnet tool restore && dotnet pwsh ./build.ps1 cluster  # three nodes behind a YARP proxy on 5080, one embedded PostgreSQL
+  dotnet tool restore && dotnet pwsh ./build.ps1 chaos    # the long chaos run (kill -9 a node, restart PostgreSQL) in the benchmark
   dotnet tool restore && dotnet pwsh ./build.ps1 test     # every test, on a throwaway PostgreSQL, then lint
   dotnet tool restore && dotnet pwsh ./build.ps1 lint     # spectral on the OpenAPI document the last test run served
   dotnet tool restore && dotnet pwsh ./build.ps1 bench    # the benchmark; writes bench/results/latest.{json,md}
@@ -15,7 +17,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('run', 'test', 'lint', 'bench', 'rebuild', 'verify', 'build', 'clean', 'codegen')]
+    [ValidateSet('run', 'cluster', 'chaos', 'test', 'lint', 'bench', 'rebuild', 'verify', 'build', 'clean', 'codegen')]
     [string]$Command = 'run',
 
     # run: seed the whole district (2,281 micro-grids) instead of the small demo tree.
@@ -121,6 +123,19 @@ switch ($Command) {
         Step "Starting Cases in demo mode on $($env:ASPNETCORE_URLS) (Ctrl+C stops it and its embedded PostgreSQL)"
         # The command line (tools/Cases.Cli) provisions the database and runs the service's own host in-process, in demo mode.
         Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'tools/Cases.Cli', '--', 'run')
+    }
+
+    'cluster' {
+        Build-Solution
+        if (-not $env:ASPNETCORE_URLS) { $env:ASPNETCORE_URLS = $Urls }
+        Step "Starting three Cases nodes behind a YARP proxy on $($env:ASPNETCORE_URLS) (Ctrl+C stops them all)"
+        Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'tools/Cases.Cli', '--', 'cluster')
+    }
+
+    'chaos' {
+        Build-Solution
+        Step "Chaos ($Profile): three nodes behind a proxy under lifecycle load; kill -9 a node, restart PostgreSQL; then check"
+        Invoke-Checked dotnet @('run', '--no-build', '-c', $Configuration, '--project', 'bench/Cases.Bench', '--', '--profile', $Profile, '--only', 'chaos', '--out', 'bench/results/chaos')
     }
 
     'lint' { Invoke-Lint }

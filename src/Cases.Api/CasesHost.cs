@@ -1,5 +1,6 @@
 using Cases.Api.StaffConsole;
 using Cases.Api.Infrastructure;
+using Cases.Api.Infrastructure.Health;
 using Cases.Api.Infrastructure.Security;
 using Cases.Api.Infrastructure.Validation;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -63,6 +64,7 @@ public static class CasesHost
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Cases API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .AddPreferredSecuritySchemes([OpenApiSecurity.BearerScheme])).AllowAnonymous();
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription().AllowAnonymous();
+        app.MapCasesHealth();
         app.MapWolverineEndpoints(wolverine =>
         {
             wolverine.RejectUnparseableQueryValues = true;

@@ -47,7 +47,7 @@ public sealed class OpenApiDocumentTests(ApiFixture fixture)
         Assert.Equal(15, commands.Count);
         Assert.All(commands, c =>
         {
-            Assert.Equal(["200", "400", "401", "403", "404", "409", "413", "414", "415", "429"], c.Operation.Responses!.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(["200", "400", "401", "403", "404", "409", "413", "414", "415", "429", "503"], c.Operation.Responses!.Keys.Order(StringComparer.Ordinal));
             Assert.All(c.Operation.Responses.Where(r => r.Key != "200"), r => Assert.Equal([OpenApiProblems.MediaType], r.Value.Content!.Keys));
             var body = c.Operation.RequestBody!.Content!["application/json"].Schema!;
             Assert.DoesNotContain("expectedVersion", body.Required ?? new HashSet<string>());

@@ -7,6 +7,7 @@ try
     return args switch
     {
         ["run", .. var hostArgs] => await RunCommand.RunAsync(hostArgs, signals.Token),
+        ["cluster", .. var clusterArgs] => await ClusterCommand.RunAsync(clusterArgs, signals.Token),
         ["projections", var verb] when verb is "rebuild" or "verify" or "rebuild-cases" =>
             await LocalHost.RunCommandAsync((services, ct) => ProjectionsCommand.RunAsync(services, verb, ct), signals.Token, replayable: verb == "rebuild" && RelaxedCommit()),
         ["audit", var verb] when verb is "verify" or "head" =>
@@ -39,6 +40,8 @@ static int Usage()
 
           run [HOST SETTINGS]            the service in demo mode on the embedded database (.data/postgres), or on
                                          ConnectionStrings__Cases when set; e.g. run --urls http://127.0.0.1:5099
+          cluster [NODES] [--urls URL]   NODES (3) API nodes on the same database, each a process, behind a YARP
+                                         reverse proxy on URL (http://127.0.0.1:5080); node logs in .data/cluster
           projections rebuild            replay every event through the async projections
           projections verify             rebuild every read model (metrics, case records, dispatch feed) into a shadow
                                          copy and compare with the live one; exit 1 on a difference

@@ -19,6 +19,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly bool _throwaway;
     private readonly bool _startedByUs;
     private readonly Action<string> _log;
+    private string? _startOptions;
 
     private EmbeddedPostgres(string binDirectory, string dataDirectory, int port, bool throwaway, bool startedByUs, Action<string> log)
     {
@@ -97,11 +98,22 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             settings.Add("-c full_page_writes=off");
         }
 
-        var logFile = Path.Combine(data, "postgres.log");
-        await RunAsync(bin, "pg_ctl", ["start", "-D", data, "-w", "-t", "60", "-l", logFile, "-o", string.Join(' ', settings)], cancellationToken);
-        var cluster = new EmbeddedPostgres(bin, data, port, throwaway, startedByUs: true, log);
+        var cluster = new EmbeddedPostgres(bin, data, port, throwaway, startedByUs: true, log) { _startOptions = string.Join(' ', settings) };
+        await cluster.StartAgainAsync(cancellationToken);
         await cluster.EnsureDatabaseAsync("cases", cancellationToken);
         return cluster;
+    }
+
+    /// <summary>Stops the server at once, as a crash or a failover would look to its clients (chaos and outage tests).</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(_binDirectory, "pg_ctl", ["stop", "-D", DataDirectory, "-m", "immediate", "-w"], cancellationToken);
+
+    /// <summary>Starts the server again on the same port and data, after <see cref="StopAsync"/>; only for a cluster started here.</summary>
+    public Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        var options = _startOptions ?? throw new InvalidOperationException("Only a cluster this process started can be started again.");
+        var logFile = Path.Combine(DataDirectory, "postgres.log");
+        return RunAsync(_binDirectory, "pg_ctl", ["start", "-D", DataDirectory, "-w", "-t", "60", "-l", logFile, "-o", options], cancellationToken);
     }
 
     /// <summary>Creates the database if it is not there yet.</summary>

@@ -85,5 +85,8 @@ public static class ScenarioList
 
         // Last: its cost comparison switches the chain off for a while, which leaves unlinked events behind.
         new ChainScenario(),
+
+        // Only with --only chaos: a cluster of its own on a private PostgreSQL.
+        new ChaosScenario(),
     ];
 }

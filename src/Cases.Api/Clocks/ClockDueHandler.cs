@@ -13,7 +13,7 @@ namespace Cases.Api.Clocks;
 /// </summary>
 public static class ClockDueHandler
 {
-    public static async Task Handle(ClockDue due, IDocumentSession session, IMessageBus bus, CaseWorkflow workflow, ClockScheduler clocks, ILogger<ClockDue> logger, CancellationToken ct)
+    public static async Task Handle(ClockDue due, IDocumentSession session, IMessageBus bus, CaseWorkflow workflow, ClockScheduler clocks, Infrastructure.Telemetry.CasesMeters meters, TimeProvider time, ILogger<ClockDue> logger, CancellationToken ct)
     {
         // Wolverine opened the session with the correlation of the request that scheduled this timer; the cause is the timer itself.
         session.CausationId = Trail.Clock(due.Clock, due.Stage);
@@ -25,6 +25,7 @@ public static class ClockDueHandler
         }
 
         await clocks.ScheduleNextAsync(bus, after.State, due);
+        meters.ClockFired(due, time.GetUtcNow());
         logger.LogInformation("Clock {Clock} {Stage} fired for case {CaseNumber} at {Node} (deadline {Deadline:O}): version {Before} to {After}",
             due.Clock, due.Stage, before.CaseNumber, before.CurrentNodeId, due.Deadline, before.State.Version, after.State.Version);
     }

@@ -3,6 +3,8 @@ using Cases.Api.Audit.Chain;
 using Cases.Api.Cases;
 using Cases.Api.Delivery;
 using Cases.Api.Infrastructure.Actors;
+using Cases.Api.Infrastructure.Health;
+using Cases.Api.Infrastructure.Telemetry;
 using Cases.Api.Infrastructure.Http;
 using Cases.Api.Infrastructure.Security;
 using Cases.Api.Intake;
@@ -37,6 +39,8 @@ public static class ServiceRegistration
             : WorkingCalendar.China2026));
         services.AddSingleton<IActorAccessor, ClaimsActorAccessor>();
         builder.AddCasesSecurity(options);
+        builder.AddCasesHealth(options);
+        builder.AddCasesTelemetry();
         services.AddSingleton<ReferenceData>();
         services.AddHostedService<ReferenceDataPolling>();
         services.AddSingleton<DecisionContextFactory>();
@@ -98,11 +102,13 @@ public static class ServiceRegistration
                 marten.AddCasesProjections();
                 Delivery.WebhookSchema.Configure(marten);
                 EventChainSchema.Register(marten, options.Schema);
+                CasesTelemetry.Configure(marten);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            .AddAsyncDaemon(options.AsyncDaemon ? JasperFx.Events.Daemon.DaemonMode.HotCold : JasperFx.Events.Daemon.DaemonMode.Disabled)
-            .IntegrateWithWolverine();
+            // Wolverine's leader spreads the async projections over the live nodes and moves a dead node's share to the
+            // others (see Distribution); without the daemon, nothing runs them here.
+            .IntegrateWithWolverine(wolverine => wolverine.UseWolverineManagedEventSubscriptionDistribution = options.AsyncDaemon);
 
         // After Marten's registrations: its schema is in place before the chain's genesis runs.
         services.AddHostedService<ChainHeadPublisher>();
@@ -111,6 +117,7 @@ public static class ServiceRegistration
         {
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
+            Distribution.Configure(wolverine.Durability);
 
             // Clocks must fire close to their deadline: look for due scheduled messages every half second.
             wolverine.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(500);

@@ -51,6 +51,11 @@ public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails,
         }
 
         httpContext.Response.StatusCode = status.Value;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = Infrastructure.Health.HealthProbes.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -86,6 +91,10 @@ public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails,
                     return (413, "Request body too large", "The request body is larger than this service accepts.");
                 case BadHttpRequestException bad:
                     return (bad.StatusCode, "The request could not be read", "The request could not be read: check the body's JSON, its Content-Type and the parameters.");
+                case NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException:
+                    // The database is restarting, failing over or out of connections: "try again", not "broken". A write may
+                    // or may not have committed, so a retry carries the same Idempotency-Key.
+                    return (503, "Service unavailable", "The database cannot be reached just now. Retry after the time in Retry-After (a write with the same Idempotency-Key).");
             }
         }
 

@@ -47,6 +47,7 @@ public static class OpenApiProblems
         if (path.StartsWith("/api/", StringComparison.Ordinal))
         {
             Add(operation, context, "414", "ProblemDetails", "The query string is longer than the service accepts (`Cases:Limits:MaxQueryStringLength`).");
+            Add(operation, context, "503", "ProblemDetails", "The database cannot be reached just now (a restart or failover): retry after `Retry-After` seconds, a write with the same `Idempotency-Key`.");
         }
 
         if (operation.OperationId == "devToken")

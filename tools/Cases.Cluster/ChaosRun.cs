@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace Cases.Cluster;
+
+/// <summary>What the chaos run found; the test asserts on it and the benchmark reports it.</summary>
+public sealed record ChaosReport(
+    long Requests,
+    int AppealsAccepted,
+    int AppealsMissing,
+    int AppealsDuplicated,
+    long ClockStagesFired,
+    long ClockStagesFiredTwice,
+    long OverdueTimers,
+    int UnacknowledgedCasesWithoutClock,
+    long WebhooksPending,
+    long WebhooksDelivered,
+    long WebhooksDeadLettered,
+    int ClientErrors,
+    int SecondsWithClientErrors,
+    TimeSpan? ErrorWindow,
+    TimeSpan ProjectionsCaughtUpAfter,
+    bool ProjectionsVerified,
+    IReadOnlyList<string> ErrorKinds);
+
+/// <summary>The chaos: load through the proxy, kill -9 one node and bring it back, restart PostgreSQL; then the checks.</summary>
+public static class ChaosRun
+{
+    /// <param name="restartDatabase">Stops the database and starts it again (the caller owns it).</param>
+    /// <param name="verifyProjections">Runs <c>projections verify</c> against the database; true when exact.</param>
+    public static async Task<ChaosReport> RunAsync(LocalCluster cluster, string connectionString, TimeSpan duration, int workers,
+        Func<Task> restartDatabase, Func<Task<bool>> verifyProjections, Action<string> log, CancellationToken ct = default)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(cluster.Proxy.Url), Timeout = TimeSpan.FromSeconds(30) };
+        var ledger = new ChaosLedger();
+        var clock = Stopwatch.StartNew();
+        var load = new ChaosLoad(http, ledger, clock);
+        await load.PrepareAsync("PT3S", ct);
+        var appealsBefore = await ScalarAsync(connectionString, "select count(*) from {0}.mt_events where type = 'appeal_raised'");
+
+        // The load runs through every step, however long a node takes to come back, and a while after the last.
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(workers, stop.Token);
+        var victim = cluster.Nodes[^1];
+        await Task.Delay(duration * 0.2, ct);
+        victim.Kill();
+        log($"{clock.Elapsed:mm\\:ss} {victim.Name} killed (-9)");
+        await Task.Delay(duration * 0.2, ct);
+        victim.Restart();
+        await victim.WaitReadyAsync(TimeSpan.FromMinutes(2), ct);
+        log($"{clock.Elapsed:mm\\:ss} {victim.Name} back and ready");
+        await Task.Delay(duration * 0.1, ct);
+        log($"{clock.Elapsed:mm\\:ss} restarting PostgreSQL");
+        await restartDatabase();
+        log($"{clock.Elapsed:mm\\:ss} PostgreSQL back");
+        await Task.Delay(duration * 0.3, ct);
+        await stop.CancelAsync();
+        await running;
+        log($"{clock.Elapsed:mm\\:ss} load over: {ledger.Filed.Count} appeals filed, {ledger.Errors.Count} client errors");
+
+        // Projections catch up: every async projection's lag reaches zero.
+        var caughtUp = Stopwatch.StartNew();
+        await EventuallyAsync(async () => await load.SendAsync(HttpMethod.Get, "/api/projections", null, ("auditor", null), ct) is JsonArray all
+            && all.All(p => p!["lagEvents"]!.GetValue<long>() == 0), TimeSpan.FromMinutes(3), "the projections to catch up");
+        var caughtUpAfter = caughtUp.Elapsed;
+
+        // Clocks: every case the store holds as unacknowledged has had its acknowledgement clock act on it. The store, not
+        // the client, says which: an acknowledge that met the outage may have committed without its answer arriving.
+        var unacknowledged = ledger.Filed.Values.Distinct().ToArray();
+        var withoutClock = 0;
+        await EventuallyAsync(async () =>
+        {
+            withoutClock = (int)await ScalarAsync(connectionString,
+                "select count(*) from unnest(@ids) as c(id) where not exists (select 1 from {0}.mt_events e where e.stream_id = c.id and e.type in ('clock_elapsed', 'case_acknowledged'))",
+                unacknowledged);
+            return withoutClock == 0;
+        }, TimeSpan.FromMinutes(2), "every unacknowledged case's clock to fire", throwOnTimeout: false);
+
+        var webhooksPending = 0L;
+        await EventuallyAsync(async () => (webhooksPending = await ScalarAsync(connectionString, "select count(*) from {0}.webhook_deliveries where status = 'pending'")) == 0,
+            TimeSpan.FromMinutes(2), "every webhook delivery to settle", throwOnTimeout: false);
+
+        var ids = ledger.Filed.Values.Distinct().ToArray();
+        var existing = await ScalarAsync(connectionString, "select count(*) from {0}.mt_streams where id = any(@ids)", ids);
+        var appealsAfter = await ScalarAsync(connectionString, "select count(*) from {0}.mt_events where type = 'appeal_raised'");
+        var verified = await verifyProjections();
+        return new ChaosReport(
+            Requests: ledger.Requests,
+            AppealsAccepted: ledger.Filed.Count,
+            AppealsMissing: ids.Length - (int)existing,
+            AppealsDuplicated: (int)(appealsAfter - appealsBefore - ledger.Filed.Count),
+            ClockStagesFired: await ScalarAsync(connectionString, "select count(*) from {0}.mt_events where type = 'clock_elapsed'"),
+            ClockStagesFiredTwice: await ScalarAsync(connectionString, """
+                select count(*) from (select 1 from {0}.mt_events where type = 'clock_elapsed'
+                group by stream_id, data->>'clock', data->>'stage', data->>'key', data->>'deadline' having count(*) > 1) twice
+                """),
+            OverdueTimers: await ScalarAsync(connectionString,
+                "select count(*) from {0}.wolverine_incoming_envelopes where status = 'Scheduled' and execution_time < now() - interval '30 seconds'"),
+            UnacknowledgedCasesWithoutClock: withoutClock,
+            WebhooksPending: webhooksPending,
+            WebhooksDelivered: await ScalarAsync(connectionString, "select count(*) from {0}.webhook_deliveries where status = 'delivered'"),
+            WebhooksDeadLettered: await ScalarAsync(connectionString, "select count(*) from {0}.webhook_deliveries where status = 'failed'"),
+            ClientErrors: ledger.Errors.Count,
+            SecondsWithClientErrors: ledger.SecondsWithErrors,
+            ErrorWindow: ledger.ErrorSpan is { } span ? span.Last - span.First : null,
+            ProjectionsCaughtUpAfter: caughtUpAfter,
+            ProjectionsVerified: verified,
+            ErrorKinds: [.. ledger.Errors.GroupBy(e => e.What).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} x{g.Count()}")]);
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql, Guid[]? ids = null)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, "cases"), connection);
+        if (ids is not null)
+        {
+            command.Parameters.AddWithValue("ids", ids);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan patience, string what, bool throwOnTimeout = true)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (NpgsqlException)
+            {
+                // The database may still be coming back.
+            }
+
+            await Task.Delay(500);
+        }
+
+        if (throwOnTimeout)
+        {
+            throw new TimeoutException($"Gave up after {patience.TotalSeconds:0} s waiting for {what}.");
+        }
+    }
+}

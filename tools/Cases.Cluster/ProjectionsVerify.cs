@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace Cases.Cluster;
+
+/// <summary>The command line's <c>projections verify</c> against a database: a shadow rebuild compared with the live read models.</summary>
+public static class ProjectionsVerify
+{
+    public static async Task<bool> RunAsync(string connectionString, Action<string> log)
+    {
+        var dll = LocateCli();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        foreach (var argument in new[] { dll, "projections", "verify" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["ConnectionStrings__Cases"] = connectionString;
+        info.Environment["Cases__Demo"] = "true";
+        info.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the command line.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var lines = $"{await output}\n{await errors}".Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var line in lines.TakeLast(8))
+        {
+            log($"verify: {line}");
+        }
+
+        return process.ExitCode == 0;
+    }
+
+    /// <summary>The command line's build beside this program's: tools/Cases.Cli/bin/{configuration}/net10.0 under the checkout.</summary>
+    private static string LocateCli()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = here.Parent?.Name ?? "Release";
+        for (var folder = here; folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Cases.sln")))
+            {
+                var dll = Path.Combine(folder.FullName, "tools", "Cases.Cli", "bin", configuration, "net10.0", "Cases.Cli.dll");
+                return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution first.", dll);
+            }
+        }
+
+        throw new FileNotFoundException("Cases.sln was not found above " + AppContext.BaseDirectory);
+    }
+}
