@@ -141,11 +141,13 @@ switch ($Command) {
     'lint' { Invoke-Lint }
 
     'codegen' {
+        # The old code goes first: after a handler's signature changed it would not even compile.
+        $generated = Join-Path $PSScriptRoot 'src/Cases.Api/Internal/Generated'
+        if (Test-Path $generated) { Remove-Item -Recurse -Force $generated }
         Build-Solution
         Step 'Generating the handlers'' code into src/Cases.Api/Internal/Generated (Wolverine codegen write)'
         Push-Location (Join-Path $PSScriptRoot 'src/Cases.Api')
         try {
-            if (Test-Path 'Internal/Generated') { Remove-Item -Recurse -Force 'Internal/Generated' }
             Invoke-Checked dotnet @("bin/$Configuration/net10.0/Cases.Api.dll", 'codegen', 'write')
         }
         finally { Pop-Location }

@@ -35,6 +35,8 @@ public sealed class CasesOptions
 
     /// <summary>How often the links appended since are folded into the store-wide chain (0 turns the background seal off).</summary>
     public TimeSpan ChainSealInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long a stopping node keeps serving after its readiness probe turns 503, so a load balancer can take it out of
     /// rotation first; zero stops at once (tests, a single node).
     /// </summary>

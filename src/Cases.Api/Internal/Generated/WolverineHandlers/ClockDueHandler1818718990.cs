@@ -2,7 +2,9 @@
 #pragma warning disable
 using Cases.Api.Cases;
 using Cases.Api.Clocks;
+using Cases.Api.Infrastructure.Telemetry;
 using Microsoft.Extensions.Logging;
+using System;
 using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
@@ -13,14 +15,18 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Cases.Api.Cases.CaseWorkflow _caseWorkflow;
         private readonly Cases.Api.Clocks.ClockScheduler _clockScheduler;
+        private readonly Cases.Api.Infrastructure.Telemetry.CasesMeters _casesMeters;
         private readonly Microsoft.Extensions.Logging.ILogger<Cases.Domain.Clocks.ClockDue> _loggerForMessage;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public ClockDueHandler1818718990(Cases.Api.Cases.CaseWorkflow caseWorkflow, Cases.Api.Clocks.ClockScheduler clockScheduler, Microsoft.Extensions.Logging.ILogger<Cases.Domain.Clocks.ClockDue> loggerForMessage, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public ClockDueHandler1818718990(Cases.Api.Cases.CaseWorkflow caseWorkflow, Cases.Api.Clocks.ClockScheduler clockScheduler, Cases.Api.Infrastructure.Telemetry.CasesMeters casesMeters, Microsoft.Extensions.Logging.ILogger<Cases.Domain.Clocks.ClockDue> loggerForMessage, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _caseWorkflow = caseWorkflow;
             _clockScheduler = clockScheduler;
+            _casesMeters = casesMeters;
             _loggerForMessage = loggerForMessage;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
 
@@ -35,7 +41,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Cases.Api.Clocks.ClockDueHandler");
             
             // The actual message execution
-            await Cases.Api.Clocks.ClockDueHandler.Handle(clockDue, documentSession, context, _caseWorkflow, _clockScheduler, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await Cases.Api.Clocks.ClockDueHandler.Handle(clockDue, documentSession, context, _caseWorkflow, _clockScheduler, _casesMeters, _timeProvider, _loggerForMessage, cancellation).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
