@@ -8,7 +8,7 @@ using System;
 namespace Cases.Client.Generated.Models
 {
     /// <summary>
-    /// The verdict over the whole store. `firstBrokenSequence` is the lowest event sequence where the chain breaks;`breaks` lists the first hundred breaks (`breakCount` counts them all).
+    /// The verdict over the whole store. `firstBrokenSequence` is the lowest event sequence where the chain breaks;`breaks` lists the first hundred breaks (`breakCount` counts them all). `unsealed` counts the links committedafter the seal this verdict began with: checked within their streams, not yet folded into the store-wide chain.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ChainReport : IAdditionalDataHolder, IParsable
@@ -47,6 +47,8 @@ namespace Cases.Client.Generated.Models
 #endif
         /// <summary>The ok property</summary>
         public bool? Ok { get; set; }
+        /// <summary>The unsealed property</summary>
+        public long? Unsealed { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::Cases.Client.Generated.Models.ChainReport"/> and sets the default values.
         /// </summary>
@@ -79,6 +81,7 @@ namespace Cases.Client.Generated.Models
                 { "firstBrokenSequence", n => { FirstBrokenSequence = n.GetLongValue(); } },
                 { "head", n => { Head = n.GetObjectValue<global::Cases.Client.Generated.Models.ChainHead>(global::Cases.Client.Generated.Models.ChainHead.CreateFromDiscriminatorValue); } },
                 { "ok", n => { Ok = n.GetBoolValue(); } },
+                { "unsealed", n => { Unsealed = n.GetLongValue(); } },
             };
         }
         /// <summary>
@@ -95,6 +98,7 @@ namespace Cases.Client.Generated.Models
             writer.WriteLongValue("firstBrokenSequence", FirstBrokenSequence);
             writer.WriteObjectValue<global::Cases.Client.Generated.Models.ChainHead>("head", Head);
             writer.WriteBoolValue("ok", Ok);
+            writer.WriteLongValue("unsealed", Unsealed);
             writer.WriteAdditionalData(AdditionalData);
         }
     }
