@@ -48,45 +48,27 @@ function Invoke-Checked([string]$exe, [string[]]$arguments) {
     if ($LASTEXITCODE -ne 0) { throw "$exe $($arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
-# The broker tests start a RabbitMQ server of their own from Debian's package. Install it where this script may (root,
-# apt); elsewhere those tests say that the server is missing and skip.
-function Install-RabbitMq {
-    if (Test-Path '/usr/lib/rabbitmq/bin/rabbitmq-server') { return }
+# Debian packages some tests need: RabbitMQ for the broker tests, Chromium and a CJK font for the console tests (Playwright
+# drives the system browser; browser downloads are not reachable, and without the font Chinese renders as boxes).
+# Installed where this script may (root, apt-get), first without and then with an `apt-get update`; elsewhere those
+# tests say what is missing and skip.
+function Install-DebianPackages([string]$purpose, [string[]]$packages, [string[]]$installed) {
+    if (-not ($installed | Where-Object { -not (Test-Path $_) })) { return }
     $isRoot = $IsLinux -and ((& id -u) -eq '0')
     if (-not $isRoot -or -not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-        Write-Host 'RabbitMQ is not installed and this script cannot install it (needs root and apt-get): the broker tests will skip.'
+        Write-Host "$($packages -join ', ') not installed and this script cannot install them (needs root and apt-get): the $purpose will skip."
         return
     }
 
-    Step "Installing RabbitMQ for the broker tests (apt-get install rabbitmq-server)"
+    Step "Installing $($packages -join ' ') for the $purpose (apt-get install)"
     $env:DEBIAN_FRONTEND = 'noninteractive'
-    & apt-get install -y -q --no-install-recommends rabbitmq-server 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
+    $arguments = @('install', '-y', '-q', '--no-install-recommends') + $packages
+    & apt-get @arguments 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
     if ($LASTEXITCODE -ne 0) {
         & apt-get update -q 2>&1 | Select-Object -Last 1 | ForEach-Object { Write-Host $_ }
-        & apt-get install -y -q --no-install-recommends rabbitmq-server 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
+        & apt-get @arguments 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
     }
-    if ($LASTEXITCODE -ne 0) { Write-Host 'RabbitMQ could not be installed: the broker tests will skip.' }
-}
-
-# The console tests drive Debian's Chromium through Playwright (browser downloads are not reachable here), and the
-# screenshots need a CJK font. Install both where this script may (root, apt); elsewhere those tests skip.
-function Install-Chromium {
-    if ((Test-Path '/usr/bin/chromium') -and (Test-Path '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')) { return }
-    $isRoot = $IsLinux -and ((& id -u) -eq '0')
-    if (-not $isRoot -or -not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-        Write-Host 'Chromium is not installed and this script cannot install it (needs root and apt-get): the console tests will skip.'
-        return
-    }
-
-    Step "Installing Chromium and a CJK font for the console tests (apt-get install chromium fonts-noto-cjk)"
-    $env:DEBIAN_FRONTEND = 'noninteractive'
-    $packages = @('install', '-y', '-q', '--no-install-recommends', 'chromium', 'fonts-noto-cjk')
-    & apt-get @packages 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
-    if ($LASTEXITCODE -ne 0) {
-        & apt-get update -q 2>&1 | Select-Object -Last 1 | ForEach-Object { Write-Host $_ }
-        & apt-get @packages 2>&1 | Select-Object -Last 3 | ForEach-Object { Write-Host $_ }
-    }
-    if ($LASTEXITCODE -ne 0) { Write-Host 'Chromium could not be installed: the console tests will skip.' }
+    if ($LASTEXITCODE -ne 0) { Write-Host "$($packages -join ', ') could not be installed: the $purpose will skip." }
 }
 
 function Build-Solution {
@@ -156,8 +138,8 @@ switch ($Command) {
 
     'test' {
         Build-Solution
-        Install-RabbitMq
-        Install-Chromium
+        Install-DebianPackages 'broker tests' @('rabbitmq-server') @('/usr/lib/rabbitmq/bin/rabbitmq-server')
+        Install-DebianPackages 'console tests' @('chromium', 'fonts-noto-cjk') @('/usr/bin/chromium', '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')
         $started = Get-Date
         Step 'Running every test (the integration tests start a throwaway PostgreSQL)'
         $arguments = @('test', 'Cases.sln', '--no-build', '-c', $Configuration, '--logger', 'console;verbosity=normal')

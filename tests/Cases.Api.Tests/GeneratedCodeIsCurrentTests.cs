@@ -12,7 +12,7 @@ public sealed class GeneratedCodeIsCurrentTests
     [Fact]
     public async Task The_committed_generated_code_is_what_codegen_writes_now()
     {
-        var root = RepositoryRoot();
+        var root = Support.OpenApiContract.RepositoryRoot();
         var committed = Path.Combine(root, "src", "Cases.Api", "Internal", "Generated");
         var scratch = Directory.CreateTempSubdirectory("cases-codegen-");
         try
@@ -54,17 +54,4 @@ public sealed class GeneratedCodeIsCurrentTests
             ? Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
                 .ToDictionary(f => Path.GetRelativePath(folder, f).Replace('\\', '/'), f => File.ReadAllText(f).ReplaceLineEndings("\n"))
             : [];
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cases.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cases.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -212,7 +212,8 @@ public sealed partial class OpenApiContract
     private static string Escape(string segment) =>
         Uri.EscapeDataString(segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
 
-    private static string RepositoryRoot()
+    /// <summary>The checkout this test assembly was built from (the folder holding Cases.sln).</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

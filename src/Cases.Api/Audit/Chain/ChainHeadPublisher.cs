@@ -31,9 +31,13 @@ public sealed partial class ChainHeadPublisher(NpgsqlDataSource dataSource, Chai
         {
             try
             {
-                await verifier.SealAsync(stoppingToken);
-                if (options.ChainHeadInterval > TimeSpan.Zero && DateTimeOffset.UtcNow - publishedAt >= options.ChainHeadInterval)
+                if (options.ChainHeadInterval <= TimeSpan.Zero || DateTimeOffset.UtcNow - publishedAt < options.ChainHeadInterval)
                 {
+                    await verifier.SealAsync(stoppingToken);
+                }
+                else
+                {
+                    // Reading the head seals first, so this tick's seal is that one.
                     var head = await verifier.HeadAsync(stoppingToken);
                     publishedAt = DateTimeOffset.UtcNow;
                     if (head.Position != published)
