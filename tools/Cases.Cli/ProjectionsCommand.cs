@@ -22,7 +22,7 @@ public static class ProjectionsCommand
         return verb switch
         {
             "rebuild" => await RebuildAsync(store, services.GetRequiredService<ProjectionStatus>(), ct),
-            "verify" => await VerifyAsync(store, services.GetRequiredService<ProjectionStatus>(), ct),
+            "verify" => await VerifyAsync(store, ct),
             "rebuild-cases" => await RebuildCasesAsync(store, ct),
             _ => Usage(),
         };
@@ -88,14 +88,16 @@ public static class ProjectionsCommand
     /// Every read model, rebuilt from the events into a scratch copy and compared with the live one: the metrics (facts and
     /// buckets), the case records (the case view, list and boards read them) and the department dispatch feed.
     /// </summary>
-    private static async Task<int> VerifyAsync(IDocumentStore store, ProjectionStatus status, CancellationToken ct)
+    private static async Task<int> VerifyAsync(IDocumentStore store, CancellationToken ct)
     {
-        var progressNow = await status.ReadAsync(ct);
-        var metrics = progressNow.First(p => p.Name == MetricsProjection.Name);
-        var feed = progressNow.First(p => p.Name == DispatchFeedProjection.Name);
-        foreach (var behind in progressNow.Where(p => p.LagEvents > 0))
+        // One snapshot for everything read below: the live service may go on appending and projecting meanwhile.
+        await using var snapshot = await ReadModelSnapshot.OpenAsync(store, ct);
+        var metrics = await snapshot.ProgressAsync(MetricsProjection.Name, ct);
+        var feed = await snapshot.ProgressAsync(DispatchFeedProjection.Name, ct);
+        var last = await snapshot.LastEventAsync(ct);
+        foreach (var (name, applied) in new[] { (MetricsProjection.Name, metrics), (DispatchFeedProjection.Name, feed) }.Where(p => p.Item2 < last))
         {
-            AnsiConsole.MarkupLine($"[yellow]The {behind.Name} projection is {behind.LagEvents:N0} events behind; verifying what it has applied (up to {behind.LastSequence:N0}).[/]");
+            AnsiConsole.MarkupLine($"[yellow]The {name} projection is up to {applied:N0} of {last:N0} events; verifying what it has applied.[/]");
         }
 
         var differences = new List<ShadowDifference>();
@@ -103,11 +105,11 @@ public static class ProjectionsCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
-                var metricsTask = progress.AddTask("shadow rebuild of metrics", maxValue: Math.Max(1, metrics.LastSequence));
-                var othersTask = progress.AddTask("shadow rebuild of case records and dispatch feed", maxValue: Math.Max(1, metrics.HighWaterMark));
-                differences.AddRange(await MetricsShadow.CompareAsync(store, metrics.LastSequence, new Progress<(long Done, long Total)>(p => metricsTask.Value = p.Done), ct));
+                var metricsTask = progress.AddTask("shadow rebuild of metrics", maxValue: Math.Max(1, metrics));
+                var othersTask = progress.AddTask("shadow rebuild of case records and dispatch feed", maxValue: Math.Max(1, last));
+                differences.AddRange(await MetricsShadow.CompareAsync(snapshot, metrics, new Progress<(long Done, long Total)>(p => metricsTask.Value = p.Done), ct));
                 metricsTask.Value = metricsTask.MaxValue;
-                differences.AddRange(await ReadModelShadow.CompareAsync(store, feed.LastSequence, new Progress<(long Done, long Total)>(p =>
+                differences.AddRange(await ReadModelShadow.CompareAsync(snapshot, feed, new Progress<(long Done, long Total)>(p =>
                 {
                     othersTask.MaxValue = Math.Max(1, p.Total);
                     othersTask.Value = p.Done;
@@ -117,7 +119,7 @@ public static class ProjectionsCommand
 
         if (differences.Count == 0)
         {
-            AnsiConsole.MarkupLine($"[green]OK[/]: the metrics, case records and dispatch feed equal their shadows rebuilt from the events (metrics up to {metrics.LastSequence:N0}, feed up to {feed.LastSequence:N0}).");
+            AnsiConsole.MarkupLine($"[green]OK[/]: the metrics, case records and dispatch feed equal their shadows rebuilt from the events (as of event {last:N0}; metrics up to {metrics:N0}, feed up to {feed:N0}).");
             return 0;
         }
 

@@ -14,40 +14,50 @@ public sealed record ShadowDifference(string Document, string Id, string? Live, 
 /// </summary>
 public static class MetricsShadow
 {
+    /// <summary>Compares in a snapshot of its own, up to <paramref name="upToSequence"/>; for a store nothing else writes to.</summary>
     public static async Task<IReadOnlyList<ShadowDifference>> CompareAsync(
         IDocumentStore store, long upToSequence, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
     {
+        await using var snapshot = await ReadModelSnapshot.OpenAsync(store, ct);
+        return await CompareAsync(snapshot, upToSequence, progress, ct);
+    }
+
+    /// <summary>
+    /// Compares the live metrics in <paramref name="snapshot"/> with a shadow rebuilt from the events up to
+    /// <paramref name="upToSequence"/>, the projection's progress in that same snapshot.
+    /// </summary>
+    public static async Task<IReadOnlyList<ShadowDifference>> CompareAsync(
+        ReadModelSnapshot snapshot, long upToSequence, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
+    {
         var facts = new Dictionary<Guid, CaseFacts?>();
-        await using (var session = store.QuerySession())
+        var session = snapshot.Session;
+        long after = 0;
+        while (after < upToSequence)
         {
-            long after = 0;
-            while (after < upToSequence)
+            var page = await session.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > after && e.Sequence <= upToSequence)
+                .OrderBy(e => e.Sequence)
+                .Take(5000)
+                .ToListAsync(ct);
+            if (page.Count == 0)
             {
-                var page = await session.Events.QueryAllRawEvents()
-                    .Where(e => e.Sequence > after && e.Sequence <= upToSequence)
-                    .OrderBy(e => e.Sequence)
-                    .Take(5000)
-                    .ToListAsync(ct);
-                if (page.Count == 0)
-                {
-                    break;
-                }
-
-                foreach (var e in page.Where(e => e.Data is ICaseEvent))
-                {
-                    try
-                    {
-                        facts[e.StreamId] = CaseFacts.Fold(facts.GetValueOrDefault(e.StreamId), e.Data);
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        // A poison event: the live projection dead-letters and skips it, and so does the shadow.
-                    }
-                }
-
-                after = page[^1].Sequence;
-                progress?.Report((after, upToSequence));
+                break;
             }
+
+            foreach (var e in page.Where(e => e.Data is ICaseEvent))
+            {
+                try
+                {
+                    facts[e.StreamId] = CaseFacts.Fold(facts.GetValueOrDefault(e.StreamId), e.Data);
+                }
+                catch (InvalidOperationException)
+                {
+                    // A poison event: the live projection dead-letters and skips it, and so does the shadow.
+                }
+            }
+
+            after = page[^1].Sequence;
+            progress?.Report((after, upToSequence));
         }
 
         var shadowBuckets = new Dictionary<string, MetricsBucket>(StringComparer.Ordinal);
@@ -56,9 +66,8 @@ public static class MetricsShadow
             MetricsProjection.Apply(shadowBuckets, f, +1);
         }
 
-        await using var query = store.QuerySession();
-        var liveBuckets = (await query.Query<MetricsBucket>().ToListAsync(ct)).ToDictionary(b => b.Id, StringComparer.Ordinal);
-        var liveFacts = (await query.Query<CaseFacts>().ToListAsync(ct)).ToDictionary(f => f.Id);
+        var liveBuckets = (await session.Query<MetricsBucket>().ToListAsync(ct)).ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var liveFacts = (await session.Query<CaseFacts>().ToListAsync(ct)).ToDictionary(f => f.Id);
         var differences = new List<ShadowDifference>();
         Compare("MetricsBucket", liveBuckets, shadowBuckets.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), differences);
         Compare("CaseFacts", liveFacts.ToDictionary(p => p.Key.ToString(), p => p.Value, StringComparer.Ordinal),
