@@ -14,6 +14,8 @@ public sealed record ChaosReport(
     long ClockStagesFiredTwice,
     long OverdueTimers,
     int UnacknowledgedCasesWithoutClock,
+    double ClockExpiryLatenessP99Seconds,
+    double ClockExpiryLatenessMaxSeconds,
     long WebhooksPending,
     long WebhooksDelivered,
     long WebhooksDeadLettered,
@@ -85,6 +87,8 @@ public static class ChaosRun
         var existing = await ScalarAsync(connectionString, "select count(*) from {0}.mt_streams where id = any(@ids)", ids);
         var appealsAfter = await ScalarAsync(connectionString, "select count(*) from {0}.mt_events where type = 'appeal_raised'");
         var verified = await verifyProjections();
+        // How late the expiries fired: a clock a killed node had claimed waits until the others judge that node dead.
+        var (latenessP99, latenessMax) = await LatenessAsync(connectionString);
         return new ChaosReport(
             Requests: ledger.Requests,
             AppealsAccepted: ledger.Filed.Count,
@@ -98,6 +102,8 @@ public static class ChaosRun
             OverdueTimers: await ScalarAsync(connectionString,
                 "select count(*) from {0}.wolverine_incoming_envelopes where status = 'Scheduled' and execution_time < now() - interval '30 seconds'"),
             UnacknowledgedCasesWithoutClock: withoutClock,
+            ClockExpiryLatenessP99Seconds: latenessP99,
+            ClockExpiryLatenessMaxSeconds: latenessMax,
             WebhooksPending: webhooksPending,
             WebhooksDelivered: await ScalarAsync(connectionString, "select count(*) from {0}.webhook_deliveries where status = 'delivered'"),
             WebhooksDeadLettered: await ScalarAsync(connectionString, "select count(*) from {0}.webhook_deliveries where status = 'failed'"),
@@ -120,6 +126,20 @@ public static class ChaosRun
         }
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<(double P99, double Max)> LatenessAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select coalesce(percentile_cont(0.99) within group (order by late), 0), coalesce(max(late), 0)
+            from (select extract(epoch from ((data->>'at')::timestamptz - (data->>'deadline')::timestamptz))::float8 as late
+                  from cases.mt_events where type = 'clock_elapsed' and lower(data->>'stage') = 'expired') expiries
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (Math.Round(reader.GetDouble(0), 1), Math.Round(reader.GetDouble(1), 1));
     }
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan patience, string what, bool throwOnTimeout = true)

@@ -81,6 +81,8 @@ public sealed class ChaosScenario : IScenario
         rows.Add(new ResultRow("appeals doubled", null, report.AppealsDuplicated, "appeals", null, null, 0, null, null, null));
         rows.Add(new ResultRow("clock stages fired", null, report.ClockStagesFired, "stages", null, null, 0, null, null, null));
         rows.Add(new ResultRow("clock stages fired twice", null, report.ClockStagesFiredTwice, "stages", null, null, 0, null, null, null));
+        rows.Add(new ResultRow("clock expiries' lateness, p99", null, report.ClockExpiryLatenessP99Seconds, "s", null, null, 0, null, null, null));
+        rows.Add(new ResultRow("clock expiries' lateness, max (a killed node's claimed clocks wait for failover)", null, report.ClockExpiryLatenessMaxSeconds, "s", null, null, 0, null, null, null));
         rows.Add(new ResultRow("client errors (all retried)", null, report.ClientErrors, "answers", null, null, 0, null, null, null));
         rows.Add(new ResultRow("seconds in which clients saw errors", null, report.SecondsWithClientErrors, "s", null, null, 0, null, null, null));
         rows.Add(new ResultRow("projections caught up after the load", null, report.ProjectionsCaughtUpAfter.TotalSeconds, "s", null, null, 0, null, null, null));
@@ -90,7 +92,7 @@ public sealed class ChaosScenario : IScenario
             && report.UnacknowledgedCasesWithoutClock == 0 && report.WebhooksPending == 0;
         var target = new TargetCheck(Name, "nothing lost, doubled or fired twice; projections verify exact",
             $"lost {report.AppealsMissing}, doubled {report.AppealsDuplicated}, fired twice {report.ClockStagesFiredTwice}, verify {(report.ProjectionsVerified ? "exact" : "DIFFERS")}", passed);
-        chaosLine.Done($"chaos      {report.AppealsAccepted} appeals, lost {report.AppealsMissing}, doubled {report.AppealsDuplicated}; {report.ClockStagesFired} clock stages, twice {report.ClockStagesFiredTwice}; " +
+        chaosLine.Done($"chaos      {report.AppealsAccepted} appeals, lost {report.AppealsMissing}, doubled {report.AppealsDuplicated}; {report.ClockStagesFired} clock stages, twice {report.ClockStagesFiredTwice}, latest {report.ClockExpiryLatenessMaxSeconds:0.0} s late; " +
             $"{report.ClientErrors} client errors over {report.SecondsWithClientErrors} s; caught up in {report.ProjectionsCaughtUpAfter.TotalSeconds:0.0} s; verify {(report.ProjectionsVerified ? "exact" : "DIFFERS")}");
         return new ScenarioResult(Name, Title, rows, [target], [], new Dictionary<string, object>(StringComparer.Ordinal)
         {

@@ -126,9 +126,18 @@ public static class ServiceRegistration
             wolverine.Durability.RecoveryBatchSize = options.ClockBatchSize;
             wolverine.LocalQueueFor<Domain.Clocks.ClockDue>().MaximumParallelMessages(options.ClockParallelism);
 
-            // A clock that loses a race with a person's command tries again on the new state.
+            // A clock that loses a race with a person's command tries again on the new state, a few times at once and then
+            // later from the schedule; only a message that keeps losing for a minute goes to the dead letters.
             wolverine.OnException<ConcurrencyException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1))
+                .Then.ScheduleRetry(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30))
+                .Then.MoveToErrorQueue();
+            // While the database restarts or fails over, a message (a clock above all) waits it out instead of going to the
+            // dead letters after three quick failures: the chaos run lost clocks that way. About 30 s of retries in memory
+            // (scheduling needs the database too), then from the schedule for up to 8.5 more minutes.
+            wolverine.OnException(CasesExceptionHandlerExtensions.IsDatabaseUnreachable, "the database is unreachable")
+                .RetryWithCooldown([.. new[] { 0.5, 1, 2, 4, 8, 15 }.Select(TimeSpan.FromSeconds)])
+                .Then.ScheduleRetry(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5))
                 .Then.MoveToErrorQueue();
             // This assembly, also when the command line (tools/Cases.Cli) hosts the service and is the entry assembly.
             wolverine.ApplicationAssembly = typeof(ServiceRegistration).Assembly;

@@ -8,7 +8,10 @@ namespace Cases.Api.Tests.Cluster;
 /// The short chaos run: three node processes behind the YARP proxy on a private PostgreSQL, under a steady lifecycle load;
 /// one node is killed with SIGKILL and brought back, and PostgreSQL is restarted. Nothing accepted may be lost or doubled.
 /// The long run, with its figures, is the benchmark's <c>chaos</c> scenario.
+/// It runs alone, after the other tests: three node processes and the load fill both cores, and the tests that time clocks
+/// missed their deadlines beside it.
 /// </summary>
+[Collection(ChaosCollection.Name)]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     [Fact]
@@ -53,14 +56,20 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.Equal(0, report.AppealsDuplicated);
         Assert.True(report.ClockStagesFired > 0, "No clock fired during the run.");
         Assert.Equal(0, report.ClockStagesFiredTwice);
-        // Reported, not asserted: two runs left one unacknowledged case whose first clock had not acted two minutes after the
-        // load (no scheduled timer overdue, so it is likely an inbox row still owned by the killed node until Wolverine's
-        // stale-node timeout hands it over). Open: see the README's "Running on several nodes".
-        Log($"unacknowledged cases whose clock has not acted: {report.UnacknowledgedCasesWithoutClock}");
+        // A clock the killed node had claimed moves to the others once they judge it dead (about 25 to 30 s; see Distribution);
+        // the run waits up to two minutes for every unacknowledged case's clock to act.
+        Log($"clock expiries late by p99 {report.ClockExpiryLatenessP99Seconds:0.0} s, at most {report.ClockExpiryLatenessMaxSeconds:0.0} s");
+        Assert.Equal(0, report.UnacknowledgedCasesWithoutClock);
         Assert.Equal(0, report.OverdueTimers);
         Assert.Equal(0, report.WebhooksPending);
         Assert.True(report.ProjectionsVerified, "projections verify found a difference.");
         // The clients may see 502/503 while a node dies or the database restarts, never a 500.
         Assert.DoesNotContain(report.ErrorKinds, k => k.Contains(": 500", StringComparison.Ordinal));
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ChaosCollection
+{
+    public const string Name = "chaos, alone";
 }

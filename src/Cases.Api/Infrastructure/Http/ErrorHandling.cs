@@ -109,6 +109,13 @@ public static class CasesExceptionHandlerExtensions
         Causes(exception).Any(e => e is DocumentAlreadyExistsException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
             || e.GetType().Name.Contains("AlreadyExists", StringComparison.Ordinal));
 
+    /// <summary>
+    /// True when the database could not be reached or dropped the connection (restarting, failing over, out of connections):
+    /// worth trying again in a moment, unlike a refused statement.
+    /// </summary>
+    public static bool IsDatabaseUnreachable(Exception exception) =>
+        Causes(exception).Any(e => e is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException);
+
     /// <summary>The exception and everything beneath it: inner exceptions, and each one of an aggregate.</summary>
     public static IEnumerable<Exception> Causes(Exception exception)
     {
