@@ -50,12 +50,14 @@ public sealed class NodeProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Where the service's entry point is: beside the running program, as every tool that references it has it.</summary>
+    /// <summary>
+    /// Where the service's entry point is: beside the running program where it references the service (the tests, the
+    /// command line), else the service's own build in the checkout (the benchmark, which runs the service as it ships).
+    /// </summary>
     public static string ServiceAssembly()
     {
         var beside = Path.Combine(AppContext.BaseDirectory, "Cases.Api.dll");
-        return File.Exists(beside) ? beside : throw new FileNotFoundException(
-            $"The service's Cases.Api.dll is not beside {AppContext.BaseDirectory}; build the solution first.", beside);
+        return File.Exists(beside) ? beside : Checkout.Build(Path.Combine("src", "Cases.Api"), "Cases.Api.dll");
     }
 
     /// <summary>kill -9: no drain, no goodbye; its agents and leases stay with it until the others notice.</summary>

@@ -38,19 +38,5 @@ public static class ProjectionsVerify
     }
 
     /// <summary>The command line's build beside this program's: tools/Cases.Cli/bin/{configuration}/net10.0 under the checkout.</summary>
-    private static string LocateCli()
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = here.Parent?.Name ?? "Release";
-        for (var folder = here; folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Cases.sln")))
-            {
-                var dll = Path.Combine(folder.FullName, "tools", "Cases.Cli", "bin", configuration, "net10.0", "Cases.Cli.dll");
-                return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution first.", dll);
-            }
-        }
-
-        throw new FileNotFoundException("Cases.sln was not found above " + AppContext.BaseDirectory);
-    }
+    private static string LocateCli() => Checkout.Build(Path.Combine("tools", "Cases.Cli"), "Cases.Cli.dll");
 }

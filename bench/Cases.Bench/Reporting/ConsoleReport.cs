@@ -60,7 +60,9 @@ public static class ConsoleReport
         }
 
         AnsiConsole.MarkupLine(report.Errors == 0
-            ? "[green]No request failed.[/]"
+            ? report.Scenarios.Any(s => s.Rows.Any(r => r.Errors > 0))
+                ? "[green]No measured request failed[/] (a non-zero Errors column counts answers during the chaos scenario's deliberate faults, all retried)."
+                : "[green]No request failed.[/]"
             : $"[red bold]{report.Errors} requests failed: the figures above count only the successful ones.[/]");
     }
 }
