@@ -91,7 +91,7 @@ public sealed class CasesExceptionHandler(IProblemDetailsService problemDetails,
                     return (413, "Request body too large", "The request body is larger than this service accepts.");
                 case BadHttpRequestException bad:
                     return (bad.StatusCode, "The request could not be read", "The request could not be read: check the body's JSON, its Content-Type and the parameters.");
-                case NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException:
+                case var unreachable when CasesExceptionHandlerExtensions.IsUnreachableDatabase(unreachable):
                     // The database is restarting, failing over or out of connections: "try again", not "broken". A write may
                     // or may not have committed, so a retry carries the same Idempotency-Key.
                     return (503, "Service unavailable", "The database cannot be reached just now. Retry after the time in Retry-After (a write with the same Idempotency-Key).");
@@ -113,8 +113,11 @@ public static class CasesExceptionHandlerExtensions
     /// True when the database could not be reached or dropped the connection (restarting, failing over, out of connections):
     /// worth trying again in a moment, unlike a refused statement.
     /// </summary>
-    public static bool IsDatabaseUnreachable(Exception exception) =>
-        Causes(exception).Any(e => e is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException);
+    public static bool IsDatabaseUnreachable(Exception exception) => Causes(exception).Any(IsUnreachableDatabase);
+
+    /// <summary>This one exception, not its causes, says the database could not be reached.</summary>
+    public static bool IsUnreachableDatabase(Exception e) =>
+        e is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException;
 
     /// <summary>The exception and everything beneath it: inner exceptions, and each one of an aggregate.</summary>
     public static IEnumerable<Exception> Causes(Exception exception)
