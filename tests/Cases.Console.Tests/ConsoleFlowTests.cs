@@ -224,11 +224,18 @@ public sealed partial class ConsoleFlowTests(ConsoleHost host) : IClassFixture<C
     private static async Task GiveAsync(IPage page, string number, string command, params (string Name, string Value)[] fields)
     {
         var card = page.Locator($"article[data-case='{number}']");
-        await card.Locator($"[data-command={command}]").ClickAsync();
-        // The answer replaces the card: marking this one tells the redrawn card from it.
-        await card.EvaluateAsync("e => { e.dataset.stale = 'yes'; }");
-        if (command is not ("accept" or "resume"))
+        var actsAtOnce = command is "accept" or "resume";
+        // The answer replaces the card: marking this one tells the redrawn card from it. A command that acts at once is
+        // marked before its click, or a quick answer could redraw the card first and the mark would land on the new one.
+        if (actsAtOnce)
         {
+            await card.EvaluateAsync("e => { e.dataset.stale = 'yes'; }");
+        }
+
+        await card.Locator($"[data-command={command}]").ClickAsync();
+        if (!actsAtOnce)
+        {
+            await card.EvaluateAsync("e => { e.dataset.stale = 'yes'; }");
             foreach (var (name, value) in fields)
             {
                 var input = card.Locator($"[name={name}]");

@@ -112,6 +112,7 @@ public static class ServiceRegistration
 
         // After Marten's registrations: its schema is in place before the chain's genesis runs.
         services.AddHostedService<ChainHeadPublisher>();
+        services.AddHostedService<Health.ProjectionAgentWatchdog>();
 
         builder.Host.UseWolverine(wolverine =>
         {
