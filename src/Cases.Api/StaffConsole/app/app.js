@@ -38,8 +38,12 @@ function header(user) {
 async function route() {
   const user = session();
   header(user);
+  // Each navigation renders into a stage of its own. A slower render of an earlier page (its data still loading) then
+  // fills a stage that is no longer on screen, instead of replacing the page the user has gone to since.
+  const stage = document.createElement('div');
+  view.replaceChildren(stage);
   if (!user) {
-    await renderSignIn(view, settings, () => {
+    await renderSignIn(stage, settings, () => {
       const target = `#/${pages[session().role][0]}`;
       if (location.hash === target) route();
       else location.hash = target;
@@ -48,13 +52,13 @@ async function route() {
   }
   const [, page, id] = location.hash.split('/');
   const allowed = pages[user.role] ?? [];
-  if (page === 'case' && id && allowed.includes('inbox')) return renderCase(view, user, decodeURIComponent(id));
+  if (page === 'case' && id && allowed.includes('inbox')) return renderCase(stage, user, decodeURIComponent(id));
   if (!allowed.includes(page)) {
     location.replace(`#/${allowed[0]}`);
     return undefined;
   }
   const render = { intake: renderIntake, inbox: renderInbox, dashboard: renderDashboard }[page];
-  return render(view, user);
+  return render(stage, user);
 }
 
 document.getElementById('lang').addEventListener('click', () => {
