@@ -75,7 +75,7 @@ public sealed class TelemetryTests
         // A handled message's span stops after the handler, its commit and the inbox's bookkeeping: later than the
         // clock's meter, which the handler itself records.
         await Eventually(() => Task.FromResult(sources.ContainsKey("Wolverine")), heard => heard, Patience,
-            $"Wolverine to trace a handled message (traced: {string.Join(", ", sources.Keys.Order())})");
+            "Wolverine to trace a handled message");
         Assert.True(sources.ContainsKey("Marten"), "Marten traced no session.");
     }
 }
