@@ -38,8 +38,13 @@ public sealed class ChaosLoad(HttpClient http, ChaosLedger ledger, Stopwatch clo
     private readonly ConcurrentDictionary<string, Task<string>> _tokens = new();
     private List<string> _microGrids = [];
 
-    /// <summary>Reads the micro-grids and shortens the dispute limits so that clocks fire during the run.</summary>
-    public async Task PrepareAsync(string acknowledgeLimit, CancellationToken ct)
+    /// <summary>
+    /// Reads the micro-grids and shortens the dispute limits so that clocks fire during the run, then waits until every
+    /// node in <paramref name="nodeUrls"/> serves the new limits. Each node re-reads reference data within about a second
+    /// of a change; an appeal filed on a node in that second took the old limit (an hour), and the run counted its case
+    /// as one whose clock never acted.
+    /// </summary>
+    public async Task PrepareAsync(string acknowledgeLimit, IReadOnlyList<string> nodeUrls, CancellationToken ct)
     {
         // Nodes that have only just started on busy cores may be slow to answer: a few tries before giving up.
         var grid = await PersistAsync(() => SendAsync(HttpMethod.Get, "/api/grid", null, ("admin", null), ct), "read the grid", ct);
@@ -62,6 +67,13 @@ public sealed class ChaosLoad(HttpClient http, ChaosLedger ledger, Stopwatch clo
         var limits = new { acknowledge = acknowledgeLimit, acceptDispatch = "PT1H", resolve = "PT1H", feedbackWindow = "PT1H" };
         var body = new { normal = limits, urgent = limits, resolveInWorkingDays = false };
         _ = await PersistAsync(() => SendAsync(HttpMethod.Put, "/api/categories/dispute/limits", body, ("admin", null), ct), "set the dispute limits", ct);
+        foreach (var node in nodeUrls)
+        {
+            _ = await PersistAsync(async () => await SendAsync(HttpMethod.Get, $"{node}/api/categories", null, ("admin", null), ct) is JsonArray categories
+                && categories.Any(c => c!["code"]!.GetValue<string>() == "dispute"
+                    && c["limits"]!["normal"]!["acknowledge"]!.GetValue<string>() == acknowledgeLimit) ? categories : null,
+                $"see the new dispute limits at {node}", ct);
+        }
 
         // What went wrong while preparing is not what the clients saw under the chaos.
         ledger.Errors.Clear();
@@ -129,7 +141,7 @@ public sealed class ChaosLoad(HttpClient http, ChaosLedger ledger, Stopwatch clo
         ledger.Counted();
         try
         {
-            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.RelativeOrAbsolute));
             if (body is not null)
             {
                 request.Content = JsonContent.Create(body, options: Json);

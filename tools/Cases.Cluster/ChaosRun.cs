@@ -14,6 +14,8 @@ public sealed record ChaosReport(
     long ClockStagesFiredTwice,
     long OverdueTimers,
     int UnacknowledgedCasesWithoutClock,
+    IReadOnlyList<string> StrandedClocks,
+    long AppealsWithTheOldLimit,
     double ClockExpiryLatenessP99Seconds,
     double ClockExpiryLatenessMaxSeconds,
     long WebhooksPending,
@@ -38,7 +40,7 @@ public static class ChaosRun
         var ledger = new ChaosLedger();
         var clock = Stopwatch.StartNew();
         var load = new ChaosLoad(http, ledger, clock);
-        await load.PrepareAsync("PT3S", ct);
+        await load.PrepareAsync("PT3S", [.. cluster.Nodes.Select(n => n.Url)], ct);
         var appealsBefore = await ScalarAsync(connectionString, "select count(*) from {0}.mt_events where type = 'appeal_raised'");
 
         // The load runs through every step, however long a node takes to come back, and a while after the last.
@@ -102,6 +104,11 @@ public static class ChaosRun
             OverdueTimers: await ScalarAsync(connectionString,
                 "select count(*) from {0}.wolverine_incoming_envelopes where status = 'Scheduled' and execution_time < now() - interval '30 seconds'"),
             UnacknowledgedCasesWithoutClock: withoutClock,
+            StrandedClocks: withoutClock == 0 ? [] : await StrandedAsync(connectionString, unacknowledged),
+            AppealsWithTheOldLimit: await ScalarAsync(connectionString, """
+                select count(*) from {0}.mt_events where type = 'appeal_raised' and stream_id = any(@ids)
+                and (data->>'acknowledgeBy')::timestamptz - timestamp > interval '1 minute'
+                """, ids),
             ClockExpiryLatenessP99Seconds: latenessP99,
             ClockExpiryLatenessMaxSeconds: latenessMax,
             WebhooksPending: webhooksPending,
@@ -126,6 +133,46 @@ public static class ChaosRun
         }
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// For each unacknowledged case whose clock has not acted (at most ten): its acknowledgement window, and where its timer
+    /// is, among Wolverine's stored envelopes and its dead letters, so a failed run says why.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> StrandedAsync(string connectionString, Guid[] ids)
+    {
+        var lines = new List<string>();
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                select c.id::text, e.timestamp,
+                       extract(epoch from ((e.data->>'acknowledgeBy')::timestamptz - e.timestamp))::float8,
+                       (select string_agg(format('%s owner %s due %s attempts %s', i.status, i.owner_id, i.execution_time, i.attempts), '; ')
+                          from cases.wolverine_incoming_envelopes i where position(convert_to(c.id::text, 'UTF8') in i.body) > 0),
+                       (select string_agg(format('%s: %s', d.exception_type, left(d.exception_message, 300)), '; ')
+                          from cases.wolverine_dead_letters d where position(convert_to(c.id::text, 'UTF8') in d.body) > 0)
+                from unnest(@ids) as c(id)
+                join cases.mt_events e on e.stream_id = c.id and e.type = 'appeal_raised'
+                where not exists (select 1 from cases.mt_events x where x.stream_id = c.id and x.type in ('clock_elapsed', 'case_acknowledged'))
+                order by e.timestamp
+                limit 10
+                """, connection);
+            command.Parameters.AddWithValue("ids", ids);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                lines.Add($"case {reader.GetString(0)} raised {reader.GetFieldValue<DateTimeOffset>(1):HH:mm:ss.fff}, acknowledgement window {reader.GetDouble(2):0.#} s; "
+                    + $"stored timers: {(reader.IsDBNull(3) ? "none" : reader.GetString(3))}; dead letters: {(reader.IsDBNull(4) ? "none" : reader.GetString(4))}");
+            }
+        }
+        catch (NpgsqlException e)
+        {
+            lines.Add($"could not look into the stranded clocks: {e.Message}");
+        }
+
+        return lines;
     }
 
     private static async Task<(double P99, double Max)> LatenessAsync(string connectionString)

@@ -51,7 +51,7 @@ public sealed class ChaosScenario : IScenario
             using var http = new HttpClient { BaseAddress = new Uri(cluster.Proxy.Url), Timeout = TimeSpan.FromSeconds(30) };
             var ledger = new ChaosLedger();
             var load = new ChaosLoad(http, ledger, Stopwatch.StartNew());
-            await load.PrepareAsync("PT1H", context.CancellationToken);
+            await load.PrepareAsync("PT1H", [.. cluster.Nodes.Select(n => n.Url)], context.CancellationToken);
             using var stop = new CancellationTokenSource(measure);
             var watch = Stopwatch.StartNew();
             await load.RunAsync(Workers, stop.Token);

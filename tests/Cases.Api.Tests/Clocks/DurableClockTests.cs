@@ -57,6 +57,43 @@ public sealed class DurableClockTests
     }
 
     [Fact]
+    public async Task A_clock_claimed_by_a_live_node_but_not_held_is_released_and_fires()
+    {
+        var database = await TestDatabase.CreateDatabaseAsync("cases_orphan");
+        await using var host = await StartAsync(database);
+        var api = new ApiClient(host.Server.CreateClient());
+        await ClockFixture.SetLimits(api, "dispute", acknowledge: "PT10M", accept: "PT1H", resolve: "PT1H", feedback: "PT1H");
+        var caseId = (await api.FileAppeal(Appeal(SuchengDemoData.Known.YafangBuilding4))).CaseId;
+
+        // What a failure between claiming a due clock and queueing it leaves behind: the rows are owned by this live node,
+        // which does not hold them. The first stages are minutes away, so only the release can run them within the test.
+        var node = host.Services.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>().Options.Durability.AssignedNodeNumber;
+        int orphaned;
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var orphan = new Npgsql.NpgsqlCommand("""
+                update cases.wolverine_incoming_envelopes
+                set status = 'Incoming', owner_id = @node, execution_time = null, timestamp = now() - interval '10 minutes'
+                where status = 'Scheduled' and position(convert_to(@case, 'UTF8') in body) > 0
+                """, connection);
+            orphan.Parameters.AddWithValue("node", node);
+            orphan.Parameters.AddWithValue("case", caseId.ToString());
+            orphaned = await orphan.ExecuteNonQueryAsync();
+        }
+
+        Assert.True(orphaned >= 1, "The case had no scheduled clock to orphan.");
+
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var events = await Eventually(() => Events(store, caseId), e => e.OfType<ClockElapsed>().Count() >= orphaned,
+            Patience + Infrastructure.Health.Distribution.InboxStaleTime, "the orphaned clocks to be released and to fire");
+        var marks = events.OfType<ClockElapsed>().ToList();
+        Assert.Equal(orphaned, marks.Count);
+        Assert.All(marks, m => Assert.Equal(ClockStage.Warning50, m.Stage));
+        Assert.Contains(marks, m => m.Clock == ClockKind.Acknowledge);
+    }
+
+    [Fact]
     public async Task Two_hosts_on_one_database_escalate_each_expiry_once()
     {
         var database = await TestDatabase.CreateDatabaseAsync("cases_twohosts");

@@ -18,9 +18,20 @@ namespace Cases.Api.Infrastructure.Health;
 /// A live node ejected by mistake re-registers at its next heartbeat; what it had claimed may then be handled twice, which
 /// the clock handler tolerates (a stage already recorded does not fire again).
 /// </para>
+/// <para>
+/// A message a live node has claimed but no longer holds would wait for that node's death: only a dead node's claims are
+/// released. Wolverine claims a due clock (marks its row owned by the node) and then queues it in memory; a failure
+/// between the two, around a database restart, can leave the row claimed and nothing running it. With
+/// <see cref="DurabilitySettings.InboxStaleTime"/> set, every node restarts the clock of the rows it does hold
+/// three times per <see cref="InboxStaleTime"/>, and the durability pass releases any claimed row older than that, so an
+/// orphaned clock runs within about half a minute, and a clock that is only slow is left where it is.
+/// </para>
 /// </summary>
 public static class Distribution
 {
+    /// <summary>How long a claimed but unheld message waits before it is released to every node.</summary>
+    public static readonly TimeSpan InboxStaleTime = TimeSpan.FromSeconds(30);
+
     public static void Configure(DurabilitySettings durability)
     {
         durability.Mode = DurabilityMode.Balanced;
@@ -28,5 +39,6 @@ public static class Distribution
         durability.FirstHealthCheckExecution = TimeSpan.FromSeconds(1);
         durability.StaleNodeTimeout = TimeSpan.FromSeconds(20);
         durability.StaleNodeEjectionThreshold = 3;
+        durability.InboxStaleTime = InboxStaleTime;
     }
 }
