@@ -39,7 +39,8 @@ public static class ProjectionsRegistration
         options.Projections.Errors.SkipSerializationErrors = true;
         options.Projections.Errors.SkipUnknownEvents = true;
 
-        options.Schema.For<MetricsBucket>().Identity(x => x.Id).Duplicate(x => x.Scope).Duplicate(x => x.Grain).Duplicate(x => x.Day).Duplicate(x => x.Category);
+        // The scope, grain, category and day columns and their composite index: see MetricsBucketSchemaAttribute.
+        options.Schema.For<MetricsBucket>().Identity(x => x.Id);
         CaseFactsSchema.Configure(options);
         options.Schema.For<ProjectionDeadLetter>().Identity(x => x.Id).Duplicate(x => x.Projection);
         options.Schema.For<DispatchFeedItem>().Identity(x => x.Id).Duplicate(x => x.DepartmentId).Duplicate(x => x.Cursor);

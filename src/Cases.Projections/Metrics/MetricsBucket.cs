@@ -5,6 +5,7 @@ namespace Cases.Projections.Metrics;
 /// one category. It is the sum of the contributions of the cases in it, so a case's change is applied as
 /// "take out what it contributed, put in what it contributes now", and a rebuild gives the same numbers.
 /// </summary>
+[MetricsBucketSchema]
 public sealed class MetricsBucket
 {
     public const string AllCategories = "*";
