@@ -28,6 +28,14 @@ public static class HistoryGenerator
         const int batchSize = 1000;
         var step = spread / Math.Max(1, cases);
 
+        // Case numbers are unique: a second run on the same store (the benchmark's growth run tops the store up) numbers
+        // its cases after those already generated.
+        int first;
+        await using (var query = store.QuerySession())
+        {
+            first = await query.Query<global::Cases.Projections.Cases.CaseRecord>().CountAsync(r => r.CaseNumber.StartsWith("GEN-"), ct);
+        }
+
         // One batch is written while the next is decided: the decisions (this process) and the inserts (the database)
         // overlap, one transaction in flight at a time, so the events keep their order.
         (IDocumentSession Session, Task Saving, int Done)? inFlight = null;
@@ -39,7 +47,7 @@ public static class HistoryGenerator
                 for (var n = done; n < Math.Min(cases, done + batchSize); n++)
                 {
                     var at = start + (step * n) + TimeSpan.FromSeconds(random.Next(0, 60));
-                    var (id, events) = OneCase(random, tree, policy, microGrids, n, at);
+                    var (id, events) = OneCase(random, tree, policy, microGrids, n, first + n, at);
                     session.Events.StartStream<global::Cases.Projections.Cases.CaseRecord>(id, events);
                     ids.Add(id);
                 }
@@ -80,7 +88,7 @@ public static class HistoryGenerator
         return ids;
     }
 
-    private static (Guid Id, List<ICaseEvent> Events) OneCase(Random random, GridTree tree, SlaPolicy policy, string[] microGrids, int n, DateTimeOffset at)
+    private static (Guid Id, List<ICaseEvent> Events) OneCase(Random random, GridTree tree, SlaPolicy policy, string[] microGrids, int n, int number, DateTimeOffset at)
     {
         var id = Guid.CreateVersion7(at);
         var events = new List<ICaseEvent>();
@@ -103,7 +111,7 @@ public static class HistoryGenerator
         var agent = new Actor("agent", "agent");
         var worker = new Actor("worker", "gridworker");
         Apply(CaseDecider.Decide(
-            new RaiseAppeal(id, $"GEN-{n:D7}", Channel.Hotline, Categories[n % Categories.Length], n % 10 == 0 ? Urgency.Urgent : Urgency.Normal,
+            new RaiseAppeal(id, $"GEN-{number:D7}", Channel.Hotline, Categories[n % Categories.Length], n % 10 == 0 ? Urgency.Urgent : Urgency.Normal,
                 "Generated appeal", "A generated appeal for the metrics and the benchmark.", microGrids[random.Next(microGrids.Length)],
                 new Resident("测试", "13000000000", null)),
             Context(agent, 0)));

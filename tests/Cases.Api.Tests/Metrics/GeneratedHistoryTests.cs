@@ -124,6 +124,28 @@ public sealed class GeneratedHistoryTests
         return (index, discarded);
     }
 
+    [Fact]
+    public async Task Generating_twice_on_one_store_numbers_the_second_run_after_the_first()
+    {
+        var database = await TestDatabase.CreateDatabaseAsync("cases_generated_twice");
+        await using var host = await AlbaHost.For<Program>(builder => builder
+            .UseSetting("ConnectionStrings:Cases", database)
+            .UseSetting("Cases:Demo", "true")
+            .UseSetting("Cases:Clocks", "false")
+            .UseSetting("Cases:AsyncDaemon", "false"));
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var tree = (await host.Services.GetRequiredService<ReferenceData>().GetAsync()).Tree;
+
+        await HistoryGenerator.AppendAsync(store, tree, 30, Start, TimeSpan.FromDays(2));
+        await HistoryGenerator.AppendAsync(store, tree, 30, Start, TimeSpan.FromDays(2));
+
+        await using var session = store.QuerySession();
+        var numbers = await session.Query<global::Cases.Projections.Cases.CaseRecord>().Select(r => r.CaseNumber).ToListAsync();
+        Assert.Equal(60, numbers.Count(n => n.StartsWith("GEN-", StringComparison.Ordinal)));
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.Contains("GEN-0000059", numbers);
+    }
+
     private static readonly DateTimeOffset Start = new(2027, 4, 1, 8, 0, 0, TimeSpan.FromHours(8));
 
     private static async Task<long> HighWaterMarkAsync(IDocumentStore store)
