@@ -76,7 +76,7 @@ public static class ChaosRun
         await EventuallyAsync(async () =>
         {
             withoutClock = (int)await ScalarAsync(connectionString,
-                "select count(*) from unnest(@ids) as c(id) where not exists (select 1 from {0}.mt_events e where e.stream_id = c.id and e.type in ('clock_elapsed', 'case_acknowledged'))",
+                $"select count(*) from unnest(@ids) as c(id) where {WithoutClock}",
                 unacknowledged);
             return withoutClock == 0;
         }, TimeSpan.FromMinutes(2), "every unacknowledged case's clock to fire", throwOnTimeout: false);
@@ -122,6 +122,10 @@ public static class ChaosRun
             ErrorKinds: [.. ledger.Errors.GroupBy(e => e.What).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} x{g.Count()}")]);
     }
 
+    /// <summary>The case <c>c.id</c> has neither been acknowledged nor had a clock act on it ({0}: the schema).</summary>
+    private const string WithoutClock =
+        "not exists (select 1 from {0}.mt_events x where x.stream_id = c.id and x.type in ('clock_elapsed', 'case_acknowledged'))";
+
     private static async Task<long> ScalarAsync(string connectionString, string sql, Guid[]? ids = null)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -146,7 +150,7 @@ public static class ChaosRun
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("""
+            await using var command = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, $$"""
                 select c.id::text, e.timestamp,
                        extract(epoch from ((e.data->>'acknowledgeBy')::timestamptz - e.timestamp))::float8,
                        (select string_agg(format('%s owner %s due %s attempts %s', i.status, i.owner_id, i.execution_time, i.attempts), '; ')
@@ -155,10 +159,10 @@ public static class ChaosRun
                           from cases.wolverine_dead_letters d where position(convert_to(c.id::text, 'UTF8') in d.body) > 0)
                 from unnest(@ids) as c(id)
                 join cases.mt_events e on e.stream_id = c.id and e.type = 'appeal_raised'
-                where not exists (select 1 from cases.mt_events x where x.stream_id = c.id and x.type in ('clock_elapsed', 'case_acknowledged'))
+                where {{WithoutClock}}
                 order by e.timestamp
                 limit 10
-                """, connection);
+                """, "cases"), connection);
             command.Parameters.AddWithValue("ids", ids);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())

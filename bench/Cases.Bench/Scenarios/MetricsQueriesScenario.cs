@@ -73,7 +73,8 @@ public sealed class MetricsQueriesScenario(string name = "metrics", long targetC
         // The chain's sealer folds the links of events appended while no API ran (the rebuild's generated store) after the
         // restart, in PostgreSQL: measured beside it, the one-at-a-time queries shared the cores with that fold.
         var sealing = progress.Add("metrics    waiting for the event chain to seal the links written while the API was down");
-        var unsealedSql = $"select count(*) from {await BenchSql.SchemaOfAsync(context.Database.ConnectionString, "cases_event_links", ct) ?? "cases"}.cases_event_links where position is null";
+        const string links = "cases_event_links"; // EventChainSchema.ChainTable (the benchmark does not reference the API's assembly)
+        var unsealedSql = $"select count(*) from {await BenchSql.SchemaOfAsync(context.Database.ConnectionString, links, ct) ?? "cases"}.{links} where position is null";
         var unsealedAtFirst = await BenchSql.ScalarAsync<long>(context.Database.ConnectionString, unsealedSql, ct);
         var unsealed = unsealedAtFirst;
         var sealClock = Stopwatch.StartNew();

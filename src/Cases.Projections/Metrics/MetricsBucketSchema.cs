@@ -13,16 +13,10 @@ namespace Cases.Projections.Metrics;
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class MetricsBucketSchemaAttribute : MartenAttribute
 {
-    public static readonly string[] LookupColumns = ["scope", "grain", "category", "day"];
+    /// <summary>The members the index covers, in its column order.</summary>
+    public static readonly string[] LookupMembers = [nameof(MetricsBucket.Scope), nameof(MetricsBucket.Grain), nameof(MetricsBucket.Category), nameof(MetricsBucket.Day)];
 
-    public override void Modify(DocumentMapping mapping)
-    {
+    public override void Modify(DocumentMapping mapping) =>
         // Duplicated into columns without an index of their own (Schema.For<T>().Duplicate would add one each).
-        foreach (var member in new[] { nameof(MetricsBucket.Scope), nameof(MetricsBucket.Grain), nameof(MetricsBucket.Category), nameof(MetricsBucket.Day) })
-        {
-            mapping.DuplicateField(member);
-        }
-
-        mapping.AddIndex(LookupColumns);
-    }
+        mapping.AddIndex([.. LookupMembers.Select(member => mapping.DuplicateField(member).ColumnName)]);
 }
