@@ -38,31 +38,19 @@ public static class ReadModelShadow
         var caseEvents = CaseEventTypes.All.ToHashSet();
         var records = new Dictionary<Guid, CaseRecord?>();
         var dispatches = new List<(long Sequence, Guid CaseId, CaseDispatched Event)>();
-        long after = 0;
-        while (after < upTo)
+        await EventPages.ForEachAsync(query, upTo, e =>
         {
-            var page = await query.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after && e.Sequence <= upTo)
-                .OrderBy(e => e.Sequence)
-                .Take(5000)
-                .ToListAsync(ct);
-            if (page.Count == 0)
+            if (!caseEvents.Contains(e.EventType))
             {
-                break;
+                return;
             }
 
-            foreach (var e in page.Where(e => caseEvents.Contains(e.EventType)))
+            records[e.StreamId] = CaseRecord.Fold(records.GetValueOrDefault(e.StreamId), e.Data) with { Id = e.StreamId };
+            if (e.Data is CaseDispatched dispatched && e.Sequence <= feedUpToSequence)
             {
-                records[e.StreamId] = CaseRecord.Fold(records.GetValueOrDefault(e.StreamId), e.Data) with { Id = e.StreamId };
-                if (e.Data is CaseDispatched dispatched && e.Sequence <= feedUpToSequence)
-                {
-                    dispatches.Add((e.Sequence, e.StreamId, dispatched));
-                }
+                dispatches.Add((e.Sequence, e.StreamId, dispatched));
             }
-
-            after = page[^1].Sequence;
-            progress?.Report((after, upTo));
-        }
+        }, progress, ct);
 
         var differences = new List<ShadowDifference>();
         await CompareCasesAsync(query, records, differences, ct);
@@ -73,10 +61,7 @@ public static class ReadModelShadow
         {
             if (records.GetValueOrDefault(caseId) is { } record)
             {
-                // The projection loads the nodes on the case's path and the dispatching node; so does its shadow.
-                var visible = record.State.NodePath.Append(dispatched.FromNodeId).Where(nodes.ContainsKey).Distinct(StringComparer.Ordinal)
-                    .ToDictionary(id => id, id => nodes[id], StringComparer.Ordinal);
-                shadowFeed[dispatched.DispatchId.ToString()] = DispatchFeedProjection.Item(sequence, dispatched, record, visible);
+                shadowFeed[dispatched.DispatchId.ToString()] = DispatchFeedProjection.ItemAmong(sequence, dispatched, record, nodes);
             }
         }
 

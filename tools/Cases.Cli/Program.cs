@@ -42,7 +42,8 @@ static int Usage()
                                          ConnectionStrings__Cases when set; e.g. run --urls http://127.0.0.1:5099
           cluster [NODES] [--urls URL]   NODES (3) API nodes on the same database, each a process, behind a YARP
                                          reverse proxy on URL (http://127.0.0.1:5080); node logs in .data/cluster
-          projections rebuild            replay every event through the async projections
+          projections rebuild            rebuild the async read models (metrics, dispatch feed) in one pass
+                                         over the events and one transaction; stop the service first
           projections verify             rebuild every read model (metrics, case records, dispatch feed) into a shadow
                                          copy and compare with the live one; exit 1 on a difference
           projections rebuild-cases      replay the inline case read model (after its shape changed)

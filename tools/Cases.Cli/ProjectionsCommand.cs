@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Cases.Cli;
 
 /// <summary>
-/// <c>projections rebuild</c> replays every event through the async projections, with a progress display.
+/// <c>projections rebuild</c> rebuilds the async read models in one pass over the events (<see cref="ReadModelRebuild"/>), with a progress display.
 /// <c>projections verify</c> rebuilds every read model (metrics, case records, dispatch feed) into a shadow copy in memory and
 /// compares it with the live one; it exits 1 on any difference, so a script or a cron job can alarm on it.
 /// </summary>
@@ -21,7 +21,7 @@ public static class ProjectionsCommand
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         return verb switch
         {
-            "rebuild" => await RebuildAsync(store, services.GetRequiredService<ProjectionStatus>(), ct),
+            "rebuild" => await RebuildAsync(store, ct),
             "verify" => await VerifyAsync(store, ct),
             "rebuild-cases" => await RebuildCasesAsync(store, ct),
             _ => Usage(),
@@ -34,38 +34,35 @@ public static class ProjectionsCommand
         return 2;
     }
 
-    private static async Task<int> RebuildAsync(IDocumentStore store, ProjectionStatus status, CancellationToken ct)
+    private static async Task<int> RebuildAsync(IDocumentStore store, CancellationToken ct)
     {
-        var daemon = await store.BuildProjectionDaemonAsync();
-        var total = (await status.ReadAsync(ct)).Max(p => p.HighWaterMark);
-        AnsiConsole.MarkupLine($"Rebuilding {ProjectionStatus.AsyncProjections.Length} projections over [bold]{total:N0}[/] events.");
+        AnsiConsole.MarkupLine($"Rebuilding the {string.Join(" and ", ReadModelRebuild.Projections)} projections in one pass over the events.");
         var watch = Stopwatch.StartNew();
+        ReadModelRebuildResult? result = null;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
-                // The projections rebuild side by side: each waits on the database half of the time.
-                var tasks = ProjectionStatus.AsyncProjections.ToDictionary(name => name, name => progress.AddTask(name, maxValue: Math.Max(1, total)));
-                var rebuild = Task.WhenAll(ProjectionStatus.AsyncProjections.Select(name => daemon.RebuildProjectionAsync(name, ct)));
-                while (!rebuild.IsCompleted)
+                var fold = progress.AddTask("fold the events", maxValue: 1);
+                var write = progress.AddTask("write the read models", autoStart: false, maxValue: 1);
+                result = await ReadModelRebuild.RunAsync(store, new Progress<(long Done, long Total)>(p =>
                 {
-                    await Task.WhenAny(rebuild, Task.Delay(250, ct));
-                    foreach (var current in await status.ReadAsync(ct))
+                    fold.MaxValue = Math.Max(1, p.Total);
+                    fold.Value = p.Done;
+                    if (p.Done >= p.Total && !write.IsStarted)
                     {
-                        tasks[current.Name].Value = current.LastSequence;
+                        write.StartTask();
                     }
-                }
-
-                await rebuild;
-                foreach (var task in tasks.Values)
-                {
-                    task.Value = task.MaxValue;
-                }
+                }), ct);
+                fold.Value = fold.MaxValue;
+                write.Value = write.MaxValue;
             });
         watch.Stop();
-        var rate = total / Math.Max(watch.Elapsed.TotalSeconds, 0.001);
-        AnsiConsole.MarkupLine($"[green]Rebuilt[/] in {watch.Elapsed.TotalSeconds:N1} s: {rate:N0} events/s.");
-        await daemon.StopAllAsync();
+        var r = result!;
+        AnsiConsole.MarkupLine(
+            $"Folded {r.Events:N0} events in {r.Fold.TotalSeconds:N1} s; wrote {r.Cases:N0} case facts, {r.Buckets:N0} rollups, " +
+            $"{r.DeadLetters:N0} dead letters and {r.FeedItems:N0} dispatch feed items in {r.Write.TotalSeconds:N1} s.");
+        AnsiConsole.MarkupLine($"[green]Rebuilt[/] in {watch.Elapsed.TotalSeconds:N1} s: {r.Events / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0} events/s.");
         return 0;
     }
 

@@ -65,6 +65,17 @@ public sealed class DispatchFeedProjection : IProjection
     }
 
     /// <summary>The feed item for one dispatch, given the case and the nodes on its path: the projection and its shadow share it.</summary>
+    /// <summary>
+    /// The item as the projection builds it when <paramref name="allNodes"/> holds the whole grid: the projection loads only
+    /// the nodes on the case's path and the dispatching node, so the item's path is walked among those.
+    /// </summary>
+    public static DispatchFeedItem ItemAmong(long sequence, CaseDispatched dispatched, CaseRecord @case, IReadOnlyDictionary<string, GridNode> allNodes)
+    {
+        var loaded = @case.State.NodePath.Append(dispatched.FromNodeId).Where(allNodes.ContainsKey).Distinct(StringComparer.Ordinal)
+            .ToDictionary(id => id, id => allNodes[id], StringComparer.Ordinal);
+        return Item(sequence, dispatched, @case, loaded);
+    }
+
     public static DispatchFeedItem Item(long sequence, CaseDispatched dispatched, CaseRecord @case, IReadOnlyDictionary<string, GridNode> nodes)
     {
         var path = new List<NodeRef>();

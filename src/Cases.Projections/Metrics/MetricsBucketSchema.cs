@@ -13,6 +13,8 @@ namespace Cases.Projections.Metrics;
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class MetricsBucketSchemaAttribute : MartenAttribute
 {
+    public static readonly string Table = "mt_doc_" + nameof(MetricsBucket).ToLowerInvariant();
+
     /// <summary>The members the index covers, in its column order.</summary>
     public static readonly string[] LookupMembers = [nameof(MetricsBucket.Scope), nameof(MetricsBucket.Grain), nameof(MetricsBucket.Category), nameof(MetricsBucket.Day)];
 

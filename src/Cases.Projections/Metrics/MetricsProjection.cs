@@ -37,8 +37,7 @@ public sealed class MetricsProjection : IProjection
                 catch (InvalidOperationException error)
                 {
                     // A poison event: record it where GET /api/projections shows it, skip it, and go on.
-                    operations.Store(new ProjectionDeadLetter(
-                        $"{Name}:{e.Sequence}", Name, e.Sequence, e.StreamId, e.EventTypeName, error.Message, DateTimeOffset.UtcNow));
+                    operations.Store(DeadLetter(e, error));
                 }
             }
 
@@ -74,6 +73,10 @@ public sealed class MetricsProjection : IProjection
             }
         }
     }
+
+    /// <summary>The record of an event the fold could not apply.</summary>
+    public static ProjectionDeadLetter DeadLetter(IEvent e, Exception error) =>
+        new($"{Name}:{e.Sequence}", Name, e.Sequence, e.StreamId, e.EventTypeName, error.Message, DateTimeOffset.UtcNow);
 
     private static IEnumerable<string> IdsOf(CaseFacts? facts) =>
         facts is null ? [] : MetricsBucket.KeysOf(facts).Select(key => key.Id);

@@ -29,49 +29,15 @@ public static class MetricsShadow
     public static async Task<IReadOnlyList<ShadowDifference>> CompareAsync(
         ReadModelSnapshot snapshot, long upToSequence, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
     {
-        var facts = new Dictionary<Guid, CaseFacts?>();
+        var replay = await MetricsReplay.FoldAsync(snapshot.Session, upToSequence, progress, ct);
+        var shadowBuckets = replay.Buckets();
         var session = snapshot.Session;
-        long after = 0;
-        while (after < upToSequence)
-        {
-            var page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after && e.Sequence <= upToSequence)
-                .OrderBy(e => e.Sequence)
-                .Take(5000)
-                .ToListAsync(ct);
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            foreach (var e in page.Where(e => e.Data is ICaseEvent))
-            {
-                try
-                {
-                    facts[e.StreamId] = CaseFacts.Fold(facts.GetValueOrDefault(e.StreamId), e.Data);
-                }
-                catch (InvalidOperationException)
-                {
-                    // A poison event: the live projection dead-letters and skips it, and so does the shadow.
-                }
-            }
-
-            after = page[^1].Sequence;
-            progress?.Report((after, upToSequence));
-        }
-
-        var shadowBuckets = new Dictionary<string, MetricsBucket>(StringComparer.Ordinal);
-        foreach (var f in facts.Values.OfType<CaseFacts>())
-        {
-            MetricsProjection.Apply(shadowBuckets, f, +1);
-        }
-
         var liveBuckets = (await session.Query<MetricsBucket>().ToListAsync(ct)).ToDictionary(b => b.Id, StringComparer.Ordinal);
         var liveFacts = (await session.Query<CaseFacts>().ToListAsync(ct)).ToDictionary(f => f.Id);
         var differences = new List<ShadowDifference>();
-        Compare("MetricsBucket", liveBuckets, shadowBuckets.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), differences);
+        Compare("MetricsBucket", liveBuckets, shadowBuckets, differences);
         Compare("CaseFacts", liveFacts.ToDictionary(p => p.Key.ToString(), p => p.Value, StringComparer.Ordinal),
-            facts.Where(p => p.Value is not null).ToDictionary(p => p.Key.ToString(), p => p.Value!, StringComparer.Ordinal), differences);
+            replay.Facts.ToDictionary(f => f.Id.ToString(), StringComparer.Ordinal), differences);
         return differences;
     }
 
