@@ -55,6 +55,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             "Install PostgreSQL, or set ConnectionStrings__Cases to a database you have.");
 
         var throwaway = dataDirectory is null;
+        if (throwaway)
+        {
+            SweepAbandoned(Path.GetTempPath(), TimeSpan.FromMinutes(10), log);
+        }
+
         var data = Path.GetFullPath(dataDirectory ?? Path.Combine(Path.GetTempPath(), $"cases-pg-{Guid.NewGuid():N}"));
         Directory.CreateDirectory(data);
         HandOverToPostgresUser(data);
@@ -199,6 +204,61 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         // initdb wants the folder owned by the user it runs as, and private to it.
         RunRawAsync("/bin/chown", ["-R", "postgres:postgres", data], CancellationToken.None).GetAwaiter().GetResult();
         File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>
+    /// Deletes the throwaway clusters (<c>cases-pg-*</c> under <paramref name="root"/>) whose owner ended without deleting
+    /// them and that have been stopped for at least <paramref name="age"/>. A test host is ended soon after its last test,
+    /// sometimes between stopping its cluster and deleting it, and each test run then left about 1 GB in /tmp. A folder
+    /// whose postmaster still runs, or that was touched recently (another process may be initialising it), is left alone.
+    /// </summary>
+    public static int SweepAbandoned(string root, TimeSpan age, Action<string> log)
+    {
+        var removed = 0;
+        foreach (var folder in Directory.EnumerateDirectories(root, "cases-pg-*"))
+        {
+            try
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) < age || PostmasterRuns(folder))
+                {
+                    continue;
+                }
+
+                Directory.Delete(folder, recursive: true);
+                removed++;
+                log($"Removed an abandoned throwaway cluster: {folder}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process is removing it, or it is not ours to remove.
+            }
+        }
+
+        return removed;
+    }
+
+    private static bool PostmasterRuns(string data)
+    {
+        var pidFile = Path.Combine(data, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return false;
+        }
+
+        if (!int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static int? RunningPort(string data)
