@@ -64,7 +64,6 @@ public sealed class DispatchFeedProjection : IProjection
         }
     }
 
-    /// <summary>The feed item for one dispatch, given the case and the nodes on its path: the projection and its shadow share it.</summary>
     /// <summary>
     /// The item as the projection builds it when <paramref name="allNodes"/> holds the whole grid: the projection loads only
     /// the nodes on the case's path and the dispatching node, so the item's path is walked among those.
@@ -76,6 +75,7 @@ public sealed class DispatchFeedProjection : IProjection
         return Item(sequence, dispatched, @case, loaded);
     }
 
+    /// <summary>The feed item for one dispatch, given the case and the nodes on its path: the projection, its shadow and the rebuild share it.</summary>
     public static DispatchFeedItem Item(long sequence, CaseDispatched dispatched, CaseRecord @case, IReadOnlyDictionary<string, GridNode> nodes)
     {
         var path = new List<NodeRef>();
