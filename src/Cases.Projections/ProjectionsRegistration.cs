@@ -9,6 +9,9 @@ namespace Cases.Projections;
 
 public static class ProjectionsRegistration
 {
+    /// <summary>The projections the async daemon runs (the case records are inline): what status reports and rebuild replaces.</summary>
+    public static readonly string[] AsyncProjections = [MetricsProjection.Name, DispatchFeedProjection.Name];
+
     /// <summary>Registers the case events, every projection and the read models' indexes.</summary>
     public static StoreOptions AddCasesProjections(this StoreOptions options)
     {

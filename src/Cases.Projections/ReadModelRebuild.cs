@@ -32,9 +32,6 @@ public sealed record ReadModelRebuildResult(
 /// </summary>
 public static class ReadModelRebuild
 {
-    /// <summary>The projections it rebuilds: every async one.</summary>
-    public static readonly string[] Projections = [MetricsProjection.Name, DispatchFeedProjection.Name];
-
     public static async Task<ReadModelRebuildResult> RunAsync(
         IDocumentStore store, IProgress<(long Done, long Total)>? folding = null, CancellationToken ct = default)
     {
@@ -90,7 +87,7 @@ public static class ReadModelRebuild
         {
             session.QueueSqlCommand($"delete from {schema}.{CaseFactsSchema.Table}");
             session.QueueSqlCommand($"delete from {schema}.{MetricsBucketSchemaAttribute.Table}");
-            session.QueueSqlCommand($"delete from {schema}.{DeadLetterTable} where projection = ?", MetricsProjection.Name);
+            session.QueueSqlCommand($"delete from {schema}.{ProjectionDeadLetter.Table} where projection = ?", MetricsProjection.Name);
             session.QueueSqlCommand($"delete from {schema}.{FeedTable}");
             session.Insert<ProjectionDeadLetter>(metrics.DeadLetters);
             await session.SaveChangesAsync(ct);
@@ -102,7 +99,7 @@ public static class ReadModelRebuild
 
         await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
         {
-            foreach (var name in Projections)
+            foreach (var name in ProjectionsRegistration.AsyncProjections)
             {
                 session.QueueSqlCommand(
                     $"""
@@ -133,8 +130,6 @@ public static class ReadModelRebuild
         var loader = ((MartenDocumentProvider<T>)tenant.Database.Providers.StorageFor<T>()).BulkLoader;
         await loader.LoadAsync(tenant, store.Options.Serializer(), connection, documents, ct);
     }
-
-    private static readonly string DeadLetterTable = "mt_doc_" + nameof(ProjectionDeadLetter).ToLowerInvariant();
 
     private static readonly string FeedTable = "mt_doc_" + nameof(DispatchFeedItem).ToLowerInvariant();
 }

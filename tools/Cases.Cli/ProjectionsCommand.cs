@@ -36,7 +36,7 @@ public static class ProjectionsCommand
 
     private static async Task<int> RebuildAsync(IDocumentStore store, CancellationToken ct)
     {
-        AnsiConsole.MarkupLine($"Rebuilding the {string.Join(" and ", ReadModelRebuild.Projections)} projections in one pass over the events.");
+        AnsiConsole.MarkupLine($"Rebuilding the {string.Join(" and ", ProjectionsRegistration.AsyncProjections)} projections in one pass over the events.");
         var watch = Stopwatch.StartNew();
         ReadModelRebuildResult? result = null;
         await AnsiConsole.Progress()

@@ -1,5 +1,5 @@
 using Cases.Api.Infrastructure.Security;
-using Cases.Projections.Feed;
+using Cases.Projections;
 using Cases.Projections.Metrics;
 using Microsoft.AspNetCore.Authorization;
 using Npgsql;
@@ -12,8 +12,6 @@ public sealed record ProjectionProgress(string Name, long LastSequence, long Hig
 /// <summary>Reads the async daemon's progress straight from Marten's tables: cheap, and true across nodes.</summary>
 public sealed class ProjectionStatus(NpgsqlDataSource dataSource, CasesOptions options)
 {
-    public static readonly string[] AsyncProjections = [MetricsProjection.Name, DispatchFeedProjection.Name];
-
     public async Task<IReadOnlyList<ProjectionProgress>> ReadAsync(CancellationToken ct)
     {
         var schema = options.Schema;
@@ -48,7 +46,7 @@ public sealed class ProjectionStatus(NpgsqlDataSource dataSource, CasesOptions o
         var latest = await ScalarAsync<long>($"select coalesce(max(seq_id), 0) from {schema}.mt_events", ct);
         var deadLetters = await DeadLettersAsync(schema, ct);
         var result = new List<ProjectionProgress>();
-        foreach (var name in AsyncProjections)
+        foreach (var name in ProjectionsRegistration.AsyncProjections)
         {
             var (sequence, updated) = progress.GetValueOrDefault(name);
             var lagSeconds = sequence >= latest ? 0 : await LagSecondsAsync(schema, sequence, latest, ct);
@@ -111,7 +109,7 @@ public sealed class ProjectionStatus(NpgsqlDataSource dataSource, CasesOptions o
 
         try
         {
-            await using var command = dataSource.CreateCommand($"select projection, count(*) from {schema}.mt_doc_projectiondeadletter group by 1");
+            await using var command = dataSource.CreateCommand($"select projection, count(*) from {schema}.{ProjectionDeadLetter.Table} group by 1");
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

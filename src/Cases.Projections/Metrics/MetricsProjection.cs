@@ -103,4 +103,7 @@ public sealed class MetricsProjection : IProjection
 }
 
 /// <summary>An event a projection could not apply. It was skipped; the projection went on.</summary>
-public sealed record ProjectionDeadLetter(string Id, string Projection, long Sequence, Guid StreamId, string EventType, string Error, DateTimeOffset RecordedAt);
+public sealed record ProjectionDeadLetter(string Id, string Projection, long Sequence, Guid StreamId, string EventType, string Error, DateTimeOffset RecordedAt)
+{
+    public static readonly string Table = "mt_doc_" + nameof(ProjectionDeadLetter).ToLowerInvariant();
+}
