@@ -5,7 +5,6 @@ using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Domain.Grid;
 using Cases.Projections.Metrics;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -36,7 +35,7 @@ public static class MetricsEndpoints
     [ProducesResponseType<MetricsSummary>(StatusCodes.Status200OK)]
     public static async Task<IResult> Summary(
         string? nodeId, string? departmentId, string? category, DateTimeOffset? from, DateTimeOffset? to,
-        IQuerySession session, ReferenceData referenceData, ProjectionStatus status, TimeProvider clock,
+        ReferenceData referenceData, ProjectionStatus status, TimeProvider clock,
         NpgsqlDataSource dataSource, CasesOptions options, HttpContext http, IActorAccessor actors, CancellationToken ct)
     {
         var scoped = CaseScope.Metrics(actors.Current(http), (await referenceData.GetAsync(ct)).Tree, nodeId, departmentId);
@@ -52,11 +51,12 @@ public static class MetricsEndpoints
             return problem;
         }
 
-        var buckets = await filter.LoadAsync(session, ct);
+        var totals = new MetricsTotals();
+        await filter.AddUpAsync(dataSource, options.Schema, (_, _) => totals, ct);
         var root = (await referenceData.GetAsync(ct)).Tree.Root?.Id;
-        var backlog = await filter.BacklogAsync(buckets, dataSource, options.Schema, root, clock.GetUtcNow().ToUniversalTime(), ct);
+        var backlog = await filter.BacklogAsync(totals, dataSource, options.Schema, root, clock.GetUtcNow().ToUniversalTime(), ct);
         return Results.Ok(new MetricsSummary(
-            filter.Scope, filter.FromDay, filter.ToDay, category, Figures.From(buckets, backlog), backlog,
+            filter.Scope, filter.FromDay, filter.ToDay, category, Figures.From(totals, backlog), backlog,
             await status.AsOfAsync(MetricsProjection.Name, ct), filter.CasesLink));
     }
 
@@ -66,7 +66,7 @@ public static class MetricsEndpoints
     [ProducesResponseType<Timeseries>(StatusCodes.Status200OK)]
     public static async Task<IResult> Series(
         string? nodeId, string? departmentId, string? category, string? bucket, DateTimeOffset? from, DateTimeOffset? to,
-        IQuerySession session, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
+        NpgsqlDataSource dataSource, CasesOptions options, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
     {
         if (bucket is not (null or "day" or "week" or "month"))
         {
@@ -88,13 +88,24 @@ public static class MetricsEndpoints
         }
 
         var size = bucket ?? "day";
-        var buckets = size == "month"
-            ? await filter.LoadAsync(session, ct)
-            : await filter.Days(session, null, filter.FromDay ?? DateOnly.MinValue, filter.ToDay ?? DateOnly.MaxValue).ToListAsync(ct);
-        var points = buckets
-            .GroupBy(b => Start(b.Day, size))
-            .OrderBy(g => g.Key)
-            .Select(g => new TimeseriesPoint(new DateTimeOffset(g.Key.ToDateTime(TimeOnly.MinValue), Domain.Sla.WorkingCalendar.ChinaStandardTime), Figures.From(g)))
+        var byStart = new SortedDictionary<DateOnly, MetricsTotals>();
+        MetricsTotals Into(string scope, DateOnly day)
+        {
+            var start = Start(day, size);
+            return byStart.TryGetValue(start, out var totals) ? totals : byStart[start] = new MetricsTotals();
+        }
+
+        if (size == "month")
+        {
+            await filter.AddUpAsync(dataSource, options.Schema, Into, ct);
+        }
+        else
+        {
+            await filter.AddUpDaysAsync(dataSource, options.Schema, null, filter.FromDay ?? DateOnly.MinValue, filter.ToDay ?? DateOnly.MaxValue, Into, ct);
+        }
+
+        var points = byStart
+            .Select(p => new TimeseriesPoint(new DateTimeOffset(p.Key.ToDateTime(TimeOnly.MinValue), Domain.Sla.WorkingCalendar.ChinaStandardTime), Figures.From(p.Value)))
             .ToList();
         return Results.Ok(new Timeseries(filter.Scope, size, points, await status.AsOfAsync(MetricsProjection.Name, ct)));
     }
@@ -105,7 +116,7 @@ public static class MetricsEndpoints
     [ProducesResponseType<Ranking>(StatusCodes.Status200OK)]
     public static async Task<IResult> Rank(
         string? level, string? metric, string? category, DateTimeOffset? from, DateTimeOffset? to,
-        IQuerySession session, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
+        NpgsqlDataSource dataSource, CasesOptions options, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
     {
         var actor = actors.Current(http);
         if (!CaseScope.SeesAll(actor) && actor.NodeId is null)
@@ -133,10 +144,10 @@ public static class MetricsEndpoints
         var tree = (await referenceData.GetAsync(ct)).Tree;
         var nodes = tree.Nodes.Where(n => n.Level == gridLevel && (CaseScope.SeesAll(actor) || CaseScope.MayReadNode(actor, tree, n.Id))).ToDictionary(n => MetricsBucket.NodeScope(n.Id), StringComparer.Ordinal);
         var scopes = nodes.Keys.ToArray();
-        var buckets = await filter.LoadAsync(session, ct, scopes);
-        var byScope = buckets.GroupBy(b => b.Scope).ToDictionary(g => g.Key, g => Figures.From(g), StringComparer.Ordinal);
+        var byScope = new Dictionary<string, MetricsTotals>(StringComparer.Ordinal);
+        await filter.AddUpAsync(dataSource, options.Schema, (scope, _) => byScope.TryGetValue(scope, out var totals) ? totals : byScope[scope] = new MetricsTotals(), ct, scopes);
         var ranked = nodes
-            .Select(n => (Node: n.Value, Figures: byScope.GetValueOrDefault(n.Key)))
+            .Select(n => (Node: n.Value, Figures: byScope.TryGetValue(n.Key, out var totals) ? Figures.From(totals) : null))
             .Select(x => (x.Node, Value: x.Figures?.Rate(wanted), Raised: x.Figures?.Raised ?? 0))
             .OrderByDescending(x => x.Value.HasValue)
             .ThenByDescending(x => x.Value)

@@ -48,24 +48,10 @@ public sealed record Figures(
     Rates Rates,
     Durations Durations)
 {
-    /// <summary>Adds the buckets up; rates and percentiles come from the sums, never from averaging averages.</summary>
-    public static Figures From(IEnumerable<MetricsBucket> buckets, Backlog? backlog = null)
+    /// <summary>The figures of a sum of buckets; rates and percentiles come from the sums, never from averaging averages.</summary>
+    public static Figures From(MetricsTotals totals, Backlog? backlog = null)
     {
-        var counts = new MetricCounts();
-        var acknowledge = new Dictionary<int, long>();
-        var accept = new Dictionary<int, long>();
-        var resolve = new Dictionary<int, long>();
-        var close = new Dictionary<int, long>();
-        foreach (var bucket in buckets)
-        {
-            counts.Add(bucket.Counts);
-            Merge(acknowledge, bucket.Acknowledge);
-            Merge(accept, bucket.Accept);
-            Merge(resolve, bucket.Resolve);
-            Merge(close, bucket.Close);
-        }
-
-        var c = counts;
+        var c = totals.Counts;
         return new Figures(
             c.Raised, c.Acknowledged, c.AcknowledgedOnTime, c.Escalated,
             new EscalationsByReason(c.EscalatedManual, c.EscalatedTimeout, c.EscalatedOverdue, c.EscalatedRule),
@@ -82,10 +68,10 @@ public sealed record Figures(
                 Ratio(c.Returned, c.Dispatched),
                 backlog is null ? null : Ratio(backlog.Overdue, backlog.Open)),
             new Durations(
-                Duration(acknowledge, c.AcknowledgeMillis),
-                Duration(accept, c.AcceptMillis),
-                Duration(resolve, c.ResolveMillis),
-                Duration(close, c.CloseMillis)));
+                Duration(totals.Acknowledge, c.AcknowledgeMillis),
+                Duration(totals.Accept, c.AcceptMillis),
+                Duration(totals.Resolve, c.ResolveMillis),
+                Duration(totals.Close, c.CloseMillis)));
     }
 
     public double? Rate(string metric) => metric.ToLowerInvariant() switch
@@ -104,14 +90,6 @@ public sealed record Figures(
     public static readonly string[] RankableMetrics = ["response", "onTimeResolution", "resolution", "satisfaction", "rework", "settledInGrid", "extension", "return"];
 
     private static double? Ratio(long part, long whole) => whole == 0 ? null : Math.Round((double)part / whole, 6);
-
-    private static void Merge(Dictionary<int, long> into, Dictionary<int, long> from)
-    {
-        foreach (var (bin, count) in from)
-        {
-            into[bin] = into.GetValueOrDefault(bin) + count;
-        }
-    }
 
     private static DurationFigures Duration(Dictionary<int, long> histogram, long totalMillis)
     {

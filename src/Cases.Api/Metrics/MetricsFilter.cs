@@ -3,7 +3,6 @@ using Cases.Api.Infrastructure.Http;
 using Cases.Api.Reference;
 using Cases.Domain;
 using Cases.Projections.Metrics;
-using Marten;
 using Npgsql;
 using F = Cases.Projections.Metrics.CaseFactsSchema;
 
@@ -70,49 +69,37 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
     }
 
     /// <summary>
-    /// The buckets that cover the range exactly once: whole months from the month buckets (one document per month,
-    /// for one category or all), and the days of a partial month at either end from the day buckets.
+    /// Adds up the buckets that cover the range exactly once: whole months from the month buckets (one row per month,
+    /// for one category or all), and the days of a partial month at either end from the day buckets. Each bucket goes
+    /// to the total <paramref name="into"/> picks by its scope and day.
     /// </summary>
-    public async Task<IReadOnlyList<MetricsBucket>> LoadAsync(IQuerySession session, CancellationToken ct, string[]? scopes = null)
+    public async Task AddUpAsync(NpgsqlDataSource dataSource, string schema, Func<string, DateOnly, MetricsTotals> into, CancellationToken ct, string[]? scopes = null)
     {
-        var category = Category ?? MetricsBucket.AllCategories;
         var firstWholeMonth = FromDay is { } f ? (f.Day == 1 ? f : new DateOnly(f.Year, f.Month, 1).AddMonths(1)) : DateOnly.MinValue;
         var afterWholeMonths = ToDay is { } t ? new DateOnly(t.Year, t.Month, 1) : DateOnly.MaxValue;
-        var buckets = new List<MetricsBucket>();
-        if (firstWholeMonth < afterWholeMonths)
+        if (firstWholeMonth >= afterWholeMonths)
         {
-            buckets.AddRange(await Scoped(session, scopes)
-                .Where(b => b.Grain == MetricsBucket.MonthGrain && b.Category == category && b.Day >= firstWholeMonth && b.Day < afterWholeMonths)
-                .ToListAsync(ct));
-            if (FromDay is { } from && from < firstWholeMonth)
-            {
-                buckets.AddRange(await Days(session, scopes, from, firstWholeMonth).ToListAsync(ct));
-            }
-
-            if (ToDay is { } to && afterWholeMonths < to)
-            {
-                buckets.AddRange(await Days(session, scopes, afterWholeMonths, to).ToListAsync(ct));
-            }
-        }
-        else
-        {
-            buckets.AddRange(await Days(session, scopes, FromDay ?? DateOnly.MinValue, ToDay ?? DateOnly.MaxValue).ToListAsync(ct));
+            await AddUpDaysAsync(dataSource, schema, scopes, FromDay ?? DateOnly.MinValue, ToDay ?? DateOnly.MaxValue, into, ct);
+            return;
         }
 
-        return buckets;
+        await MetricsBucketReader.AddUpAsync(
+            dataSource, schema, scopes ?? [Scope], MetricsBucket.MonthGrain, Category ?? MetricsBucket.AllCategories, firstWholeMonth, afterWholeMonths, into, ct);
+        if (FromDay is { } from && from < firstWholeMonth)
+        {
+            await AddUpDaysAsync(dataSource, schema, scopes, from, firstWholeMonth, into, ct);
+        }
+
+        if (ToDay is { } to && afterWholeMonths < to)
+        {
+            await AddUpDaysAsync(dataSource, schema, scopes, afterWholeMonths, to, into, ct);
+        }
     }
 
-    /// <summary>The day buckets of the range, for day and week series.</summary>
-    public IQueryable<MetricsBucket> Days(IQuerySession session, string[]? scopes, DateOnly from, DateOnly to)
-    {
-        var query = Scoped(session, scopes).Where(b => b.Grain == MetricsBucket.DayGrain && b.Day >= from && b.Day < to);
-        return Category is { } category ? query.Where(b => b.Category == category) : query;
-    }
-
-    private IQueryable<MetricsBucket> Scoped(IQuerySession session, string[]? scopes) =>
-        scopes is null
-            ? session.Query<MetricsBucket>().Where(b => b.Scope == Scope)
-            : session.Query<MetricsBucket>().Where(b => scopes.Contains(b.Scope));
+    /// <summary>Adds up the day buckets of the range, for day and week series.</summary>
+    public Task AddUpDaysAsync(
+        NpgsqlDataSource dataSource, string schema, string[]? scopes, DateOnly from, DateOnly to, Func<string, DateOnly, MetricsTotals> into, CancellationToken ct) =>
+        MetricsBucketReader.AddUpAsync(dataSource, schema, scopes ?? [Scope], MetricsBucket.DayGrain, Category, from, to, into, ct);
 
     /// <summary>
     /// Open and overdue now, among the cases the figures cover, from the same rollups: the open count and the open
@@ -121,18 +108,14 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
     /// number of cases. The rule is the domain's (<see cref="Domain.Case.OverdueFrom"/>), as in the case list.
     /// </summary>
     public async Task<Backlog> BacklogAsync(
-        IReadOnlyList<MetricsBucket> buckets, NpgsqlDataSource dataSource, string schema, string? rootId, DateTimeOffset now, CancellationToken ct)
+        MetricsTotals totals, NpgsqlDataSource dataSource, string schema, string? rootId, DateTimeOffset now, CancellationToken ct)
     {
         var today = MetricsBucket.DueDay(now);
-        long open = 0, overdue = 0, dueToday = 0;
-        foreach (var bucket in buckets)
+        long overdue = 0, dueToday = 0;
+        foreach (var (day, count) in totals.Due)
         {
-            open += bucket.Counts.Open;
-            foreach (var (day, count) in bucket.Due)
-            {
-                overdue += day < today ? count : 0;
-                dueToday += day == today ? count : 0;
-            }
+            overdue += day < today ? count : 0;
+            dueToday += day == today ? count : 0;
         }
 
         if (dueToday > 0)
@@ -140,7 +123,7 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
             overdue += await DueSinceAsync(dataSource, schema, rootId, MetricsBucket.DueDayStart(today), now, ct);
         }
 
-        return new Backlog(open, overdue);
+        return new Backlog(totals.Counts.Open, overdue);
     }
 
     private async Task<long> DueSinceAsync(NpgsqlDataSource dataSource, string schema, string? rootId, DateTimeOffset since, DateTimeOffset now, CancellationToken ct)

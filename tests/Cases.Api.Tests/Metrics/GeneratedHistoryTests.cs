@@ -42,6 +42,7 @@ public sealed class GeneratedHistoryTests
         var applied = await HighWaterMarkAsync(store);
 
         Assert.Empty(await MetricsShadow.CompareAsync(store, applied));
+        await AssertTotalsFromStoredJsonEqualTheDocumentsAsync(store, host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
         await using (var session = store.QuerySession())
         {
             var district = await session.LoadAsync<MetricsBucket>(MetricsBucket.IdFor("node:sc", CaseFacts.DayOf(Start), "dispute"));
@@ -103,6 +104,45 @@ public sealed class GeneratedHistoryTests
         Assert.Equal(0, discarded);
     }
 
+    /// <summary>
+    /// The queries add rollups up from their stored JSON (<see cref="MetricsBucketReader"/>); that must give what adding
+    /// up the deserialized documents gives, for every scope, grain and day, counts and maps alike.
+    /// </summary>
+    private static async Task AssertTotalsFromStoredJsonEqualTheDocumentsAsync(IDocumentStore store, Npgsql.NpgsqlDataSource dataSource)
+    {
+        await using var session = store.QuerySession();
+        var documents = await session.Query<MetricsBucket>().ToListAsync();
+        foreach (var grain in new[] { MetricsBucket.DayGrain, MetricsBucket.MonthGrain })
+        {
+            var scopes = documents.Select(b => b.Scope).Distinct().ToArray();
+            var expected = new Dictionary<(string, DateOnly), MetricsTotals>();
+            foreach (var bucket in documents.Where(b => b.Grain == grain && (grain == MetricsBucket.DayGrain || b.Category == MetricsBucket.AllCategories)))
+            {
+                (expected.TryGetValue((bucket.Scope, bucket.Day), out var totals) ? totals : expected[(bucket.Scope, bucket.Day)] = new MetricsTotals()).Add(bucket);
+            }
+
+            var actual = new Dictionary<(string, DateOnly), MetricsTotals>();
+            await MetricsBucketReader.AddUpAsync(
+                dataSource, "cases", scopes, grain, grain == MetricsBucket.MonthGrain ? MetricsBucket.AllCategories : null, DateOnly.MinValue, DateOnly.MaxValue,
+                (scope, day) => actual.TryGetValue((scope, day), out var totals) ? totals : actual[(scope, day)] = new MetricsTotals(), CancellationToken.None);
+
+            Assert.True(expected.Count > 100, $"{expected.Count} {grain} totals");
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            foreach (var (key, totals) in expected)
+            {
+                var read = actual[key];
+                Assert.Equal(totals.Rollups, read.Rollups);
+                Assert.Equal(System.Text.Json.JsonSerializer.Serialize(totals.Counts), System.Text.Json.JsonSerializer.Serialize(read.Counts));
+                foreach (var (mine, theirs) in new[] { (totals.Acknowledge, read.Acknowledge), (totals.Accept, read.Accept), (totals.Resolve, read.Resolve), (totals.Close, read.Close), (totals.Due, read.Due) })
+                {
+                    Assert.Equal(mine.OrderBy(p => p.Key), theirs.OrderBy(p => p.Key));
+                }
+            }
+
+            Assert.Contains(expected.Values, t => t.Resolve.Count > 10 && t.Due.Count > 1);
+        }
+    }
+
     /// <summary>Every row of the async read models and their progress, as text, without the columns a write stamps afresh.</summary>
     private static async Task<List<string>> ReadModelRowsAsync(string database)
     {
@@ -157,13 +197,9 @@ public sealed class GeneratedHistoryTests
             await generic.ExecuteNonQueryAsync();
         }
 
-        await using var explain = new Npgsql.NpgsqlCommand(
-            "explain (analyze, format json) select d.id, d.data from cases.mt_doc_metricsbucket as d where (d.grain = $1 and d.category = $2 and d.day >= $3 and d.day < $4 and d.scope = $5)",
-            connection);
-        foreach (var value in new object[] { MetricsBucket.MonthGrain, MetricsBucket.AllCategories, DateOnly.MinValue, DateOnly.MaxValue, "node:sc" })
-        {
-            explain.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
-        }
+        await using var explain = MetricsBucketReader.Command("cases", ["node:sc"], MetricsBucket.MonthGrain, MetricsBucket.AllCategories, DateOnly.MinValue, DateOnly.MaxValue);
+        explain.CommandText = "explain (analyze, format json) " + explain.CommandText;
+        explain.Connection = connection;
 
         using var plan = System.Text.Json.JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
         string? index = null;

@@ -9,8 +9,6 @@ using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -25,10 +23,8 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Cases.Api.Reference.ReferenceData _referenceData;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.TimeProvider _timeProvider;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
-        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_metrics_summary(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Cases.Api.CasesOptions casesOptions, Cases.Api.Infrastructure.Actors.IActorAccessor actorAccessor, Cases.Api.Metrics.ProjectionStatus projectionStatus, Cases.Api.Reference.ReferenceData referenceData, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_metrics_summary(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Cases.Api.CasesOptions casesOptions, Cases.Api.Infrastructure.Actors.IActorAccessor actorAccessor, Cases.Api.Metrics.ProjectionStatus projectionStatus, Cases.Api.Reference.ReferenceData referenceData, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _casesOptions = casesOptions;
@@ -37,15 +33,10 @@ namespace Internal.Generated.WolverineHandlers
             _referenceData = referenceData;
             _npgsqlDataSource = npgsqlDataSource;
             _timeProvider = timeProvider;
-            _outboxedSessionFactory = outboxedSessionFactory;
-            _wolverineRuntime = wolverineRuntime;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Cases.Api.Metrics.MetricsEndpoints").SetTag("http.route", "/api/metrics/summary").SetTag("http.request.method", "GET");
             var nodeId = httpContext.Request.Query["nodeId"];
             var departmentId = httpContext.Request.Query["departmentId"];
@@ -78,7 +69,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Cases.Api.Metrics.MetricsEndpoints.Summary(nodeId, departmentId, category, from, to, ((Marten.IQuerySession)documentSession), _referenceData, _projectionStatus, _timeProvider, _npgsqlDataSource, _casesOptions, httpContext, _actorAccessor, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Cases.Api.Metrics.MetricsEndpoints.Summary(nodeId, departmentId, category, from, to, _referenceData, _projectionStatus, _timeProvider, _npgsqlDataSource, _casesOptions, httpContext, _actorAccessor, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
