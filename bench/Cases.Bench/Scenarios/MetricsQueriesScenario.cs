@@ -3,6 +3,7 @@ using F = Cases.Projections.Metrics.CaseFactsSchema;
 using System.Diagnostics;
 using System.Text.Json;
 using Cases.Bench.Infrastructure;
+using Cases.Projections.Metrics;
 
 namespace Cases.Bench.Scenarios;
 
@@ -152,13 +153,13 @@ public sealed class MetricsQueriesScenario(string name = "metrics", long targetC
     private static async Task<List<(string Label, double Ms, string Detail)>> ExplainAsync(string connectionString, CancellationToken ct)
     {
         var schema = await BenchSql.SchemaOfAsync(connectionString, C.Table, ct) ?? "cases";
-        // The buckets' statement as the API sends it, parameters and all, planned as a prepared statement is after a few
-        // runs (a generic plan): a plan for the literal values can look fine while the API's own plan reads every row.
-        object[] buckets = ["month", "*", DateOnly.MinValue, DateOnly.MaxValue, "node:sc"];
-        var statements = new (string Label, string Sql, object[]? Parameters)[]
+        // The buckets' statement as the API sends it (MetricsBucketReader), parameters and all, planned as a prepared
+        // statement is after a few runs (a generic plan): a plan for the literal values can look fine while the API's own
+        // plan reads every row.
+        await using var buckets = MetricsBucketReader.Command(schema, ["node:sc"], MetricsBucket.MonthGrain, MetricsBucket.AllCategories, DateOnly.MinValue, DateOnly.MaxValue, []);
+        var statements = new (string Label, string Sql, Npgsql.NpgsqlParameter[]? Parameters)[]
         {
-            ("month buckets of the district, generic plan (figures and backlog)",
-                $"select d.id, d.data from {schema}.mt_doc_metricsbucket as d where (d.grain = $1 and d.category = $2 and d.day >= $3 and d.day < $4 and d.scope = $5)", buckets),
+            ("month buckets of the district, generic plan (figures and backlog)", buckets.CommandText, [.. buckets.Parameters.Select(p => p.Clone())]),
             ("backlog: cases due since today's UTC midnight", $"select count(*) from {schema}.{F.Table} as d where d.{F.OverdueFrom} is not null and d.{F.OverdueFrom} >= date_trunc('day', now() at time zone 'utc') at time zone 'utc' and d.{F.OverdueFrom} < now()", null),
             ("backlog open count as a scan (before issue 12)", $"select count(*) from {schema}.{C.Table} as d where d.{C.OriginPath} @> array['sc']::text[] and d.{C.Active}", null),
             ("backlog overdue count as a scan (before issue 12)", $"select count(*) from {schema}.{C.Table} as d where d.{C.OverdueFrom} < now() and d.{C.OriginPath} @> array['sc']::text[] and d.{C.Active}", null),
@@ -179,10 +180,7 @@ public sealed class MetricsQueriesScenario(string name = "metrics", long targetC
                 }
 
                 await using var command = new Npgsql.NpgsqlCommand("explain (analyze, format json) " + sql, connection);
-                foreach (var value in parameters ?? [])
-                {
-                    command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
-                }
+                command.Parameters.AddRange(parameters ?? []);
 
                 var json = (string)(await command.ExecuteScalarAsync(ct))!;
                 using var document = JsonDocument.Parse(json);

@@ -49,6 +49,7 @@ public static class ServiceRegistration
         services.AddSingleton<Boards.BoardQueries>();
         services.AddSingleton<Clocks.ClockScheduler>();
         services.AddSingleton<Metrics.ProjectionStatus>();
+        services.AddSingleton(provider => new global::Cases.Projections.Metrics.MetricsBucketReader(provider.GetRequiredService<NpgsqlDataSource>(), options.Schema));
         builder.AddCasesDelivery(options);
         services.AddSingleton<ChainVerifier>();
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());

@@ -35,7 +35,7 @@ public static class MetricsEndpoints
     [ProducesResponseType<MetricsSummary>(StatusCodes.Status200OK)]
     public static async Task<IResult> Summary(
         string? nodeId, string? departmentId, string? category, DateTimeOffset? from, DateTimeOffset? to,
-        ReferenceData referenceData, ProjectionStatus status, TimeProvider clock,
+        ReferenceData referenceData, ProjectionStatus status, TimeProvider clock, MetricsBucketReader rollups,
         NpgsqlDataSource dataSource, CasesOptions options, HttpContext http, IActorAccessor actors, CancellationToken ct)
     {
         var scoped = CaseScope.Metrics(actors.Current(http), (await referenceData.GetAsync(ct)).Tree, nodeId, departmentId);
@@ -52,7 +52,7 @@ public static class MetricsEndpoints
         }
 
         var totals = new MetricsTotals();
-        await filter.AddUpAsync(dataSource, options.Schema, (_, _) => totals, ct);
+        await filter.AddUpAsync(rollups, (_, _) => totals, ct);
         var root = (await referenceData.GetAsync(ct)).Tree.Root?.Id;
         var backlog = await filter.BacklogAsync(totals, dataSource, options.Schema, root, clock.GetUtcNow().ToUniversalTime(), ct);
         return Results.Ok(new MetricsSummary(
@@ -66,7 +66,7 @@ public static class MetricsEndpoints
     [ProducesResponseType<Timeseries>(StatusCodes.Status200OK)]
     public static async Task<IResult> Series(
         string? nodeId, string? departmentId, string? category, string? bucket, DateTimeOffset? from, DateTimeOffset? to,
-        NpgsqlDataSource dataSource, CasesOptions options, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
+        MetricsBucketReader rollups, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
     {
         if (bucket is not (null or "day" or "week" or "month"))
         {
@@ -97,11 +97,11 @@ public static class MetricsEndpoints
 
         if (size == "month")
         {
-            await filter.AddUpAsync(dataSource, options.Schema, Into, ct);
+            await filter.AddUpAsync(rollups, Into, ct);
         }
         else
         {
-            await filter.AddUpDaysAsync(dataSource, options.Schema, null, filter.FromDay ?? DateOnly.MinValue, filter.ToDay ?? DateOnly.MaxValue, Into, ct);
+            await filter.AddUpDaysAsync(rollups, null, filter.FromDay ?? DateOnly.MinValue, filter.ToDay ?? DateOnly.MaxValue, Into, ct);
         }
 
         var points = byStart
@@ -116,7 +116,7 @@ public static class MetricsEndpoints
     [ProducesResponseType<Ranking>(StatusCodes.Status200OK)]
     public static async Task<IResult> Rank(
         string? level, string? metric, string? category, DateTimeOffset? from, DateTimeOffset? to,
-        NpgsqlDataSource dataSource, CasesOptions options, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
+        MetricsBucketReader rollups, ReferenceData referenceData, ProjectionStatus status, HttpContext http, IActorAccessor actors, CancellationToken ct)
     {
         var actor = actors.Current(http);
         if (!CaseScope.SeesAll(actor) && actor.NodeId is null)
@@ -145,7 +145,7 @@ public static class MetricsEndpoints
         var nodes = tree.Nodes.Where(n => n.Level == gridLevel && (CaseScope.SeesAll(actor) || CaseScope.MayReadNode(actor, tree, n.Id))).ToDictionary(n => MetricsBucket.NodeScope(n.Id), StringComparer.Ordinal);
         var scopes = nodes.Keys.ToArray();
         var byScope = new Dictionary<string, MetricsTotals>(StringComparer.Ordinal);
-        await filter.AddUpAsync(dataSource, options.Schema, (scope, _) => byScope.TryGetValue(scope, out var totals) ? totals : byScope[scope] = new MetricsTotals(), ct, scopes);
+        await filter.AddUpAsync(rollups, (scope, _) => byScope.TryGetValue(scope, out var totals) ? totals : byScope[scope] = new MetricsTotals(), ct, scopes);
         var ranked = nodes
             .Select(n => (Node: n.Value, Figures: byScope.TryGetValue(n.Key, out var totals) ? Figures.From(totals) : null))
             .Select(x => (x.Node, Value: x.Figures?.Rate(wanted), Raised: x.Figures?.Raised ?? 0))

@@ -73,33 +73,33 @@ public sealed record MetricsFilter(string Scope, string? NodeId, string? Departm
     /// for one category or all), and the days of a partial month at either end from the day buckets. Each bucket goes
     /// to the total <paramref name="into"/> picks by its scope and day.
     /// </summary>
-    public async Task AddUpAsync(NpgsqlDataSource dataSource, string schema, Func<string, DateOnly, MetricsTotals> into, CancellationToken ct, string[]? scopes = null)
+    public async Task AddUpAsync(MetricsBucketReader rollups, Func<string, DateOnly, MetricsTotals> into, CancellationToken ct, string[]? scopes = null)
     {
         var firstWholeMonth = FromDay is { } f ? (f.Day == 1 ? f : new DateOnly(f.Year, f.Month, 1).AddMonths(1)) : DateOnly.MinValue;
         var afterWholeMonths = ToDay is { } t ? new DateOnly(t.Year, t.Month, 1) : DateOnly.MaxValue;
         if (firstWholeMonth >= afterWholeMonths)
         {
-            await AddUpDaysAsync(dataSource, schema, scopes, FromDay ?? DateOnly.MinValue, ToDay ?? DateOnly.MaxValue, into, ct);
+            await AddUpDaysAsync(rollups, scopes, FromDay ?? DateOnly.MinValue, ToDay ?? DateOnly.MaxValue, into, ct);
             return;
         }
 
-        await MetricsBucketReader.AddUpAsync(
-            dataSource, schema, scopes ?? [Scope], MetricsBucket.MonthGrain, Category ?? MetricsBucket.AllCategories, firstWholeMonth, afterWholeMonths, into, ct);
+        await rollups.AddUpAsync(
+            scopes ?? [Scope], MetricsBucket.MonthGrain, Category ?? MetricsBucket.AllCategories, firstWholeMonth, afterWholeMonths, into, ct);
         if (FromDay is { } from && from < firstWholeMonth)
         {
-            await AddUpDaysAsync(dataSource, schema, scopes, from, firstWholeMonth, into, ct);
+            await AddUpDaysAsync(rollups, scopes, from, firstWholeMonth, into, ct);
         }
 
         if (ToDay is { } to && afterWholeMonths < to)
         {
-            await AddUpDaysAsync(dataSource, schema, scopes, afterWholeMonths, to, into, ct);
+            await AddUpDaysAsync(rollups, scopes, afterWholeMonths, to, into, ct);
         }
     }
 
     /// <summary>Adds up the day buckets of the range, for day and week series.</summary>
     public Task AddUpDaysAsync(
-        NpgsqlDataSource dataSource, string schema, string[]? scopes, DateOnly from, DateOnly to, Func<string, DateOnly, MetricsTotals> into, CancellationToken ct) =>
-        MetricsBucketReader.AddUpAsync(dataSource, schema, scopes ?? [Scope], MetricsBucket.DayGrain, Category, from, to, into, ct);
+        MetricsBucketReader rollups, string[]? scopes, DateOnly from, DateOnly to, Func<string, DateOnly, MetricsTotals> into, CancellationToken ct) =>
+        rollups.AddUpAsync(scopes ?? [Scope], MetricsBucket.DayGrain, Category, from, to, into, ct);
 
     /// <summary>
     /// Open and overdue now, among the cases the figures cover, from the same rollups: the open count and the open

@@ -40,6 +40,18 @@ public sealed class MetricsTotals
         Rollups++;
     }
 
+    /// <summary>Adds another total (a rollup read once and held, or a sum).</summary>
+    public void Add(MetricsTotals other)
+    {
+        Counts.Add(other.Counts);
+        Merge(Acknowledge, other.Acknowledge);
+        Merge(Accept, other.Accept);
+        Merge(Resolve, other.Resolve);
+        Merge(Close, other.Close);
+        Merge(Due, other.Due);
+        Rollups += other.Rollups;
+    }
+
     /// <summary>
     /// Adds one rollup from the JSON Marten stored for it (camelCase): the counts through the serializer, and the maps
     /// entry by entry into this total's maps. Members the figures do not use are skipped.

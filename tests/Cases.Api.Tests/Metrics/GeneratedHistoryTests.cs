@@ -105,41 +105,87 @@ public sealed class GeneratedHistoryTests
     }
 
     /// <summary>
-    /// The queries add rollups up from their stored JSON (<see cref="MetricsBucketReader"/>); that must give what adding
-    /// up the deserialized documents gives, for every scope, grain and day, counts and maps alike.
+    /// The queries add rollups up from their stored JSON and keep what they read (<see cref="MetricsBucketReader"/>); that
+    /// must give what adding up the deserialized documents gives, for every scope, grain and day, counts and maps alike,
+    /// read afresh and from what the reader holds; and a rollup written since must be read again.
     /// </summary>
     private static async Task AssertTotalsFromStoredJsonEqualTheDocumentsAsync(IDocumentStore store, Npgsql.NpgsqlDataSource dataSource)
     {
-        await using var session = store.QuerySession();
-        var documents = await session.Query<MetricsBucket>().ToListAsync();
-        foreach (var grain in new[] { MetricsBucket.DayGrain, MetricsBucket.MonthGrain })
+        var reader = new MetricsBucketReader(dataSource, "cases", capacity: 1_000_000);
+        List<MetricsBucket> documents;
+        await using (var session = store.QuerySession())
         {
-            var scopes = documents.Select(b => b.Scope).Distinct().ToArray();
-            var expected = new Dictionary<(string, DateOnly), MetricsTotals>();
-            foreach (var bucket in documents.Where(b => b.Grain == grain && (grain == MetricsBucket.DayGrain || b.Category == MetricsBucket.AllCategories)))
-            {
-                (expected.TryGetValue((bucket.Scope, bucket.Day), out var totals) ? totals : expected[(bucket.Scope, bucket.Day)] = new MetricsTotals()).Add(bucket);
-            }
+            documents = [.. await session.Query<MetricsBucket>().ToListAsync()];
+        }
 
-            var actual = new Dictionary<(string, DateOnly), MetricsTotals>();
-            await MetricsBucketReader.AddUpAsync(
-                dataSource, "cases", scopes, grain, grain == MetricsBucket.MonthGrain ? MetricsBucket.AllCategories : null, DateOnly.MinValue, DateOnly.MaxValue,
-                (scope, day) => actual.TryGetValue((scope, day), out var totals) ? totals : actual[(scope, day)] = new MetricsTotals(), CancellationToken.None);
-
+        foreach (var grain in new[] { MetricsBucket.DayGrain, MetricsBucket.MonthGrain, MetricsBucket.DayGrain })
+        {
+            var (readsBefore, cachedBefore) = reader.Counts;
+            var expected = TotalsOf(documents, grain);
+            var actual = await ReadTotalsAsync(reader, documents, grain);
             Assert.True(expected.Count > 100, $"{expected.Count} {grain} totals");
-            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-            foreach (var (key, totals) in expected)
-            {
-                var read = actual[key];
-                Assert.Equal(totals.Rollups, read.Rollups);
-                Assert.Equal(System.Text.Json.JsonSerializer.Serialize(totals.Counts), System.Text.Json.JsonSerializer.Serialize(read.Counts));
-                foreach (var (mine, theirs) in new[] { (totals.Acknowledge, read.Acknowledge), (totals.Accept, read.Accept), (totals.Resolve, read.Resolve), (totals.Close, read.Close), (totals.Due, read.Due) })
-                {
-                    Assert.Equal(mine.OrderBy(p => p.Key), theirs.OrderBy(p => p.Key));
-                }
-            }
-
+            AssertSameTotals(expected, actual);
             Assert.Contains(expected.Values, t => t.Resolve.Count > 10 && t.Due.Count > 1);
+
+            // The second read of the day grain comes wholly from what the reader holds.
+            var (reads, cached) = reader.Counts;
+            Assert.Equal(documents.Count(b => b.Grain == grain && (grain == MetricsBucket.DayGrain || b.Category == MetricsBucket.AllCategories)), reads - readsBefore);
+            Assert.Equal(readsBefore > 0 && grain == MetricsBucket.DayGrain ? reads - readsBefore : 0, cached - cachedBefore);
+        }
+
+        // A rollup rewritten since (a new version) is read again: the totals follow the store, not the reader.
+        var month = documents.First(b => b.Scope == "node:sc" && b.Grain == MetricsBucket.MonthGrain && b.Category == MetricsBucket.AllCategories);
+        var original = month.Counts.Raised;
+        await using (var session = store.LightweightSession())
+        {
+            month.Counts.Raised = original + 1_000;
+            session.Store(month);
+            await session.SaveChangesAsync();
+        }
+
+        AssertSameTotals(TotalsOf(documents, MetricsBucket.MonthGrain), await ReadTotalsAsync(reader, documents, MetricsBucket.MonthGrain));
+        await using (var session = store.LightweightSession())
+        {
+            month.Counts.Raised = original;
+            session.Store(month);
+            await session.SaveChangesAsync();
+        }
+
+        AssertSameTotals(TotalsOf(documents, MetricsBucket.MonthGrain), await ReadTotalsAsync(reader, documents, MetricsBucket.MonthGrain));
+    }
+
+    private static Dictionary<(string, DateOnly), MetricsTotals> TotalsOf(List<MetricsBucket> documents, string grain)
+    {
+        var totals = new Dictionary<(string, DateOnly), MetricsTotals>();
+        foreach (var bucket in documents.Where(b => b.Grain == grain && (grain == MetricsBucket.DayGrain || b.Category == MetricsBucket.AllCategories)))
+        {
+            (totals.TryGetValue((bucket.Scope, bucket.Day), out var total) ? total : totals[(bucket.Scope, bucket.Day)] = new MetricsTotals()).Add(bucket);
+        }
+
+        return totals;
+    }
+
+    private static async Task<Dictionary<(string, DateOnly), MetricsTotals>> ReadTotalsAsync(MetricsBucketReader reader, List<MetricsBucket> documents, string grain)
+    {
+        var totals = new Dictionary<(string, DateOnly), MetricsTotals>();
+        await reader.AddUpAsync(
+            documents.Select(b => b.Scope).Distinct().ToArray(), grain, grain == MetricsBucket.MonthGrain ? MetricsBucket.AllCategories : null, DateOnly.MinValue, DateOnly.MaxValue,
+            (scope, day) => totals.TryGetValue((scope, day), out var total) ? total : totals[(scope, day)] = new MetricsTotals(), CancellationToken.None);
+        return totals;
+    }
+
+    private static void AssertSameTotals(Dictionary<(string, DateOnly), MetricsTotals> expected, Dictionary<(string, DateOnly), MetricsTotals> actual)
+    {
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (key, totals) in expected)
+        {
+            var read = actual[key];
+            Assert.Equal(totals.Rollups, read.Rollups);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(totals.Counts), System.Text.Json.JsonSerializer.Serialize(read.Counts));
+            foreach (var (mine, theirs) in new[] { (totals.Acknowledge, read.Acknowledge), (totals.Accept, read.Accept), (totals.Resolve, read.Resolve), (totals.Close, read.Close), (totals.Due, read.Due) })
+            {
+                Assert.Equal(mine.OrderBy(p => p.Key), theirs.OrderBy(p => p.Key));
+            }
         }
     }
 
@@ -197,7 +243,7 @@ public sealed class GeneratedHistoryTests
             await generic.ExecuteNonQueryAsync();
         }
 
-        await using var explain = MetricsBucketReader.Command("cases", ["node:sc"], MetricsBucket.MonthGrain, MetricsBucket.AllCategories, DateOnly.MinValue, DateOnly.MaxValue);
+        await using var explain = MetricsBucketReader.Command("cases", ["node:sc"], MetricsBucket.MonthGrain, MetricsBucket.AllCategories, DateOnly.MinValue, DateOnly.MaxValue, []);
         explain.CommandText = "explain (analyze, format json) " + explain.CommandText;
         explain.Connection = connection;
 

@@ -4,6 +4,7 @@ using Cases.Api;
 using Cases.Api.Infrastructure.Actors;
 using Cases.Api.Metrics;
 using Cases.Api.Reference;
+using Cases.Projections.Metrics;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using System;
@@ -21,16 +22,18 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Cases.Api.Infrastructure.Actors.IActorAccessor _actorAccessor;
         private readonly Cases.Api.Metrics.ProjectionStatus _projectionStatus;
         private readonly Cases.Api.Reference.ReferenceData _referenceData;
+        private readonly Cases.Projections.Metrics.MetricsBucketReader _metricsBucketReader;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_metrics_summary(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Cases.Api.CasesOptions casesOptions, Cases.Api.Infrastructure.Actors.IActorAccessor actorAccessor, Cases.Api.Metrics.ProjectionStatus projectionStatus, Cases.Api.Reference.ReferenceData referenceData, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_api_metrics_summary(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Cases.Api.CasesOptions casesOptions, Cases.Api.Infrastructure.Actors.IActorAccessor actorAccessor, Cases.Api.Metrics.ProjectionStatus projectionStatus, Cases.Api.Reference.ReferenceData referenceData, Cases.Projections.Metrics.MetricsBucketReader metricsBucketReader, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _casesOptions = casesOptions;
             _actorAccessor = actorAccessor;
             _projectionStatus = projectionStatus;
             _referenceData = referenceData;
+            _metricsBucketReader = metricsBucketReader;
             _npgsqlDataSource = npgsqlDataSource;
             _timeProvider = timeProvider;
         }
@@ -69,7 +72,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await Cases.Api.Metrics.MetricsEndpoints.Summary(nodeId, departmentId, category, from, to, _referenceData, _projectionStatus, _timeProvider, _npgsqlDataSource, _casesOptions, httpContext, _actorAccessor, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Cases.Api.Metrics.MetricsEndpoints.Summary(nodeId, departmentId, category, from, to, _referenceData, _projectionStatus, _timeProvider, _metricsBucketReader, _npgsqlDataSource, _casesOptions, httpContext, _actorAccessor, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
