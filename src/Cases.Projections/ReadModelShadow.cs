@@ -33,42 +33,63 @@ public static class ReadModelShadow
         ReadModelSnapshot snapshot, long feedUpToSequence, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
     {
         // The case read model is inline: in the snapshot it is exactly as new as the events it sees.
+        var replay = new Replay(feedUpToSequence);
+        await EventPages.ForEachAsync(snapshot.Session, await snapshot.LastEventAsync(ct), replay.Fold, progress, ct);
+        return await CompareAsync(snapshot, replay, ct);
+    }
+
+    /// <summary>Compares the live case records and dispatch feed in <paramref name="snapshot"/> with a replay of all its events.</summary>
+    public static async Task<IReadOnlyList<ShadowDifference>> CompareAsync(ReadModelSnapshot snapshot, Replay replay, CancellationToken ct = default)
+    {
         var query = snapshot.Session;
-        var upTo = await snapshot.LastEventAsync(ct);
-        var caseEvents = CaseEventTypes.All.ToHashSet();
-        var records = new Dictionary<Guid, CaseRecord?>();
-        var dispatches = new List<(long Sequence, Guid CaseId, CaseDispatched Event)>();
-        await EventPages.ForEachAsync(query, upTo, e =>
-        {
-            if (!caseEvents.Contains(e.EventType))
-            {
-                return;
-            }
-
-            records[e.StreamId] = CaseRecord.Fold(records.GetValueOrDefault(e.StreamId), e.Data) with { Id = e.StreamId };
-            if (e.Data is CaseDispatched dispatched && e.Sequence <= feedUpToSequence)
-            {
-                dispatches.Add((e.Sequence, e.StreamId, dispatched));
-            }
-        }, progress, ct);
-
         var differences = new List<ShadowDifference>();
-        await CompareCasesAsync(query, records, differences, ct);
+        await CompareCasesAsync(query, replay.Records, differences, ct);
 
         var nodes = (await query.Query<GridNode>().ToListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
         var shadowFeed = new Dictionary<string, DispatchFeedItem>(StringComparer.Ordinal);
-        foreach (var (sequence, caseId, dispatched) in dispatches)
+        foreach (var (sequence, caseId, dispatched) in replay.Dispatches)
         {
-            if (records.GetValueOrDefault(caseId) is { } record)
+            if (replay.Records.GetValueOrDefault(caseId) is { } record)
             {
                 shadowFeed[dispatched.DispatchId.ToString()] = DispatchFeedProjection.ItemAmong(sequence, dispatched, record, nodes);
             }
         }
 
+        var feedUpToSequence = replay.FeedUpToSequence;
         var liveFeed = (await query.Query<DispatchFeedItem>().Where(i => i.Cursor <= feedUpToSequence).ToListAsync(ct))
             .ToDictionary(i => i.Id.ToString(), StringComparer.Ordinal);
         MetricsShadow.Compare(DispatchFeed, liveFeed, shadowFeed, differences);
         return differences;
+    }
+
+    /// <summary>
+    /// The case records and the dispatches folded in memory from the events, in order; the dispatch feed is expected to
+    /// hold the dispatches up to <see cref="FeedUpToSequence"/>.
+    /// </summary>
+    public sealed class Replay(long feedUpToSequence)
+    {
+        private static readonly HashSet<Type> CaseEvents = [.. CaseEventTypes.All];
+
+        public long FeedUpToSequence { get; } = feedUpToSequence;
+
+        public Dictionary<Guid, CaseRecord?> Records { get; } = [];
+
+        public List<(long Sequence, Guid CaseId, CaseDispatched Event)> Dispatches { get; } = [];
+
+        /// <summary>Folds the next event; events come in sequence order.</summary>
+        public void Fold(IEvent e)
+        {
+            if (!CaseEvents.Contains(e.EventType))
+            {
+                return;
+            }
+
+            Records[e.StreamId] = CaseRecord.Fold(Records.GetValueOrDefault(e.StreamId), e.Data) with { Id = e.StreamId };
+            if (e.Data is CaseDispatched dispatched && e.Sequence <= FeedUpToSequence)
+            {
+                Dispatches.Add((e.Sequence, e.StreamId, dispatched));
+            }
+        }
     }
 
     private static async Task CompareCasesAsync(

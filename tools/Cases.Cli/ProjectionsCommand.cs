@@ -102,16 +102,10 @@ public static class ProjectionsCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
-                var metricsTask = progress.AddTask("shadow rebuild of metrics", maxValue: Math.Max(1, metrics));
-                var othersTask = progress.AddTask("shadow rebuild of case records and dispatch feed", maxValue: Math.Max(1, last));
-                differences.AddRange(await MetricsShadow.CompareAsync(snapshot, metrics, new Progress<(long Done, long Total)>(p => metricsTask.Value = p.Done), ct));
-                metricsTask.Value = metricsTask.MaxValue;
-                differences.AddRange(await ReadModelShadow.CompareAsync(snapshot, feed, new Progress<(long Done, long Total)>(p =>
-                {
-                    othersTask.MaxValue = Math.Max(1, p.Total);
-                    othersTask.Value = p.Done;
-                }), ct));
-                othersTask.Value = othersTask.MaxValue;
+                // One pass over the events feeds both shadows; the comparison with the live documents follows it.
+                var task = progress.AddTask("shadow rebuild of the metrics, case records and dispatch feed", maxValue: Math.Max(1, last));
+                differences.AddRange(await ReadModelVerification.CompareAsync(snapshot, metrics, feed, new Progress<(long Done, long Total)>(p => task.Value = p.Done), ct));
+                task.Value = task.MaxValue;
             });
 
         if (differences.Count == 0)

@@ -53,6 +53,7 @@ public sealed class MetricsBucketReader(NpgsqlDataSource dataSource, string sche
         await using var command = Command(schema, scopes, grain, category, from, to, known);
         command.Connection = connection;
         await using var reader = await command.ExecuteReaderAsync(ct);
+        var added = 0;
         while (await reader.ReadAsync(ct))
         {
             var id = reader.GetString(0);
@@ -71,7 +72,13 @@ public sealed class MetricsBucketReader(NpgsqlDataSource dataSource, string sche
                 var rollup = new MetricsTotals();
                 rollup.Add(json);
                 entry = new Held(scope, grain, CategoryOf(id), day, version, rollup);
-                held[id] = entry;
+
+                // A query that covers more rollups than half of what is held (a ranking of every micro-grid) would only
+                // push out what the next summaries need: it keeps the first half's worth.
+                if (++added <= capacity / 2)
+                {
+                    held[id] = entry;
+                }
             }
             else
             {

@@ -30,6 +30,12 @@ public static class MetricsShadow
         ReadModelSnapshot snapshot, long upToSequence, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
     {
         var replay = await MetricsReplay.FoldAsync(snapshot.Session, upToSequence, progress, ct);
+        return await CompareAsync(snapshot, replay, ct);
+    }
+
+    /// <summary>Compares the live metrics in <paramref name="snapshot"/> with <paramref name="replay"/>, folded up to the projection's progress.</summary>
+    public static async Task<IReadOnlyList<ShadowDifference>> CompareAsync(ReadModelSnapshot snapshot, MetricsReplay replay, CancellationToken ct = default)
+    {
         var shadowBuckets = replay.Buckets();
         var session = snapshot.Session;
         var liveBuckets = (await session.Query<MetricsBucket>().ToListAsync(ct)).ToDictionary(b => b.Id, StringComparer.Ordinal);
