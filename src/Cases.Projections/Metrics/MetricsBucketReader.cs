@@ -60,10 +60,10 @@ public sealed class MetricsBucketReader(NpgsqlDataSource dataSource, string sche
             var scope = reader.GetString(1);
             var day = reader.GetFieldValue<DateOnly>(2);
             var version = reader.GetGuid(3);
-            if (!reader.IsDBNull(4) || !held.TryGetValue(id, out var entry) || entry.Version != version)
+            if (!reader.IsDBNull(5) || !held.TryGetValue(id, out var entry) || entry.Version != version)
             {
                 // Null JSON for a version no longer held (another request dropped it meanwhile) is read again.
-                var json = reader.IsDBNull(4) ? await JsonOfAsync(id, ct) : reader.GetFieldValue<byte[]>(4);
+                var json = reader.IsDBNull(5) ? await JsonOfAsync(id, ct) : reader.GetFieldValue<byte[]>(5);
                 if (json is null)
                 {
                     continue; // Emptied and deleted in between: it counts nothing now.
@@ -71,7 +71,7 @@ public sealed class MetricsBucketReader(NpgsqlDataSource dataSource, string sche
 
                 var rollup = new MetricsTotals();
                 rollup.Add(json);
-                entry = new Held(scope, grain, CategoryOf(id), day, version, rollup);
+                entry = new Held(scope, grain, reader.GetString(4), day, version, rollup);
 
                 // A query that covers more rollups than half of what is held (a ranking of every micro-grid) would only
                 // push out what the next summaries need: it keeps the first half's worth.
@@ -94,8 +94,8 @@ public sealed class MetricsBucketReader(NpgsqlDataSource dataSource, string sche
     }
 
     /// <summary>
-    /// The statement <see cref="AddUpAsync"/> sends, without a connection: id, scope, day, version and, unless the
-    /// version is among <paramref name="known"/>, the JSON of each rollup.
+    /// The statement <see cref="AddUpAsync"/> sends, without a connection: id, scope, day, version, category and, unless
+    /// the version is among <paramref name="known"/>, the JSON of each rollup.
     /// </summary>
     public static NpgsqlCommand Command(
         string schema, IReadOnlyCollection<string> scopes, string grain, string? category, DateOnly from, DateOnly to, Guid[] known)
@@ -103,7 +103,7 @@ public sealed class MetricsBucketReader(NpgsqlDataSource dataSource, string sche
         var scopeTest = scopes.Count == 1 ? "scope = @scope" : "scope = any(@scopes)";
         var categoryTest = category is null ? "" : " and category = @category";
         var command = new NpgsqlCommand(
-            $"select id, scope, day, mt_version, case when mt_version = any(@known) then null else data end " +
+            $"select id, scope, day, mt_version, category, case when mt_version = any(@known) then null else data end " +
             $"from {schema}.{MetricsBucketSchemaAttribute.Table} where {scopeTest} and grain = @grain{categoryTest} and day >= @from and day < @to");
         if (scopes.Count == 1)
         {
@@ -133,9 +133,6 @@ public sealed class MetricsBucketReader(NpgsqlDataSource dataSource, string sche
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? reader.GetFieldValue<byte[]>(0) : null;
     }
-
-    // The id is scope|grain|day|category (MetricsBucket.IdFor), and no part holds a '|'.
-    private static string CategoryOf(string id) => id[(id.LastIndexOf('|') + 1)..];
 
     /// <summary>Past the capacity, drops the quarter of the held rollups used longest ago.</summary>
     private void Trim()
