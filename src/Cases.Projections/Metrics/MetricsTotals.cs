@@ -29,27 +29,24 @@ public sealed class MetricsTotals
     public int Rollups { get; private set; }
 
     /// <summary>Adds one rollup.</summary>
-    public void Add(MetricsBucket bucket)
-    {
-        Counts.Add(bucket.Counts);
-        Merge(Acknowledge, bucket.Acknowledge);
-        Merge(Accept, bucket.Accept);
-        Merge(Resolve, bucket.Resolve);
-        Merge(Close, bucket.Close);
-        Merge(Due, bucket.Due);
-        Rollups++;
-    }
+    public void Add(MetricsBucket bucket) =>
+        Add(bucket.Counts, bucket.Acknowledge, bucket.Accept, bucket.Resolve, bucket.Close, bucket.Due, 1);
 
     /// <summary>Adds another total (a rollup read once and held, or a sum).</summary>
-    public void Add(MetricsTotals other)
+    public void Add(MetricsTotals other) =>
+        Add(other.Counts, other.Acknowledge, other.Accept, other.Resolve, other.Close, other.Due, other.Rollups);
+
+    private void Add(
+        MetricCounts counts, Dictionary<int, long> acknowledge, Dictionary<int, long> accept, Dictionary<int, long> resolve,
+        Dictionary<int, long> close, Dictionary<int, long> due, int rollups)
     {
-        Counts.Add(other.Counts);
-        Merge(Acknowledge, other.Acknowledge);
-        Merge(Accept, other.Accept);
-        Merge(Resolve, other.Resolve);
-        Merge(Close, other.Close);
-        Merge(Due, other.Due);
-        Rollups += other.Rollups;
+        Counts.Add(counts);
+        Merge(Acknowledge, acknowledge);
+        Merge(Accept, accept);
+        Merge(Resolve, resolve);
+        Merge(Close, close);
+        Merge(Due, due);
+        Rollups += rollups;
     }
 
     /// <summary>
