@@ -44,8 +44,8 @@ public static class BenchRunner
             {
                 var progress = new SpectreProgress(display);
                 await WarmUpAsync(context, progress);
-                // Scenarios marked OnlyWhenNamed (the growth to 5M events, the chaos run with its own PostgreSQL) run only with --only.
-                foreach (var scenario in ScenarioList.All().Where(s => options.Only is null ? !s.OnlyWhenNamed : s.Name == "baseline" || options.Only.Contains(s.Name)))
+                // Without --only, each scenario's InDefaultRun decides (the chaos run, with its own PostgreSQL, never; the growth to 5M events in the full profile only).
+                foreach (var scenario in ScenarioList.All().Where(s => options.Only is null ? s.InDefaultRun(profile) : s.Name == "baseline" || options.Only.Contains(s.Name)))
                 {
                     await context.SettleAsync();
                     context.Results.Add(await scenario.RunAsync(context, progress));

@@ -20,7 +20,7 @@ public sealed class ChaosScenario : IScenario
     public string Name => Key;
 
     /// <summary>It restarts a PostgreSQL of its own and takes minutes: only with --only chaos.</summary>
-    public bool OnlyWhenNamed => true;
+    public bool InDefaultRun(BenchProfile profile) => false;
 
     public string Title => "Cluster: one node against three behind a proxy, and chaos (kill -9 a node, restart PostgreSQL)";
 
