@@ -54,6 +54,12 @@ public static class BenchRunner
                         throw new InvalidOperationException($"The API process died during {scenario.Name}:\n{api.LogTail()}");
                     }
                 }
+
+                // The memory target covers the whole run, so it is checked once every scenario has run.
+                if (context.Results.Any(r => r.Name == "memory"))
+                {
+                    context.Results.Add(MemoryScenario.OverTheRun(context.Results));
+                }
             });
 
             var report = new BenchReport(

@@ -4,12 +4,14 @@ namespace Cases.Bench.Scenarios;
 
 /// <summary>
 /// Memory: the API process's peak working set while intake ran, from the intake levels' samples of VmRSS
-/// (every 50 ms) and the kernel's high-water mark VmHWM (which also covers start-up and warm-up, so it is the
-/// conservative figure the target is checked against).
+/// (every 50 ms) and the kernel's high-water mark VmHWM (which also covers start-up and warm-up). The target
+/// (issue 12: under 400 MB during the whole benchmark) is checked at the end of the run by <see cref="OverTheRun"/>,
+/// over every measured window of every scenario, the API's restarts included; the intake's rows stay for comparison
+/// with earlier runs, which checked the intake alone (against 500 MB) and so missed the clocks' filing.
 /// </summary>
 public sealed class MemoryScenario : IScenario
 {
-    public const double TargetMb = 500;
+    public const double TargetMb = 400;
 
     public string Name => "memory";
 
@@ -33,10 +35,40 @@ public sealed class MemoryScenario : IScenario
             rows.Insert(0, new ResultRow("RSS once started, idle", null, idle, "MB", null, null, 0, null, null, null));
         }
 
-        var target = double.IsNaN(peak)
-            ? new TargetCheck(Name, $"< {TargetMb:0} MB", "not measured (no /proc for the API process)", false)
-            : new TargetCheck(Name, $"< {TargetMb:0} MB", $"{peak:0} MB", peak < TargetMb);
-        line.Done($"memory     peak {peak:0} MB (VmHWM {hwm:0} MB, sampled RSS {sampled:0} MB)");
-        return Task.FromResult(new ScenarioResult(Name, Title, rows, [target], []));
+        line.Done($"memory     peak during intake {peak:0} MB (VmHWM {hwm:0} MB, sampled RSS {sampled:0} MB)");
+        return Task.FromResult(new ScenarioResult(Name, Title, rows, [], []));
+    }
+
+    /// <summary>
+    /// The API's peak working set over the whole run: the largest VmRSS sample or VmHWM of any measured window of any
+    /// scenario, with where it happened. Added by the runner after the last scenario when the memory scenario ran.
+    /// </summary>
+    public static ScenarioResult OverTheRun(IReadOnlyList<ScenarioResult> results)
+    {
+        var peaks = results
+            .SelectMany(result => result.Rows.Select(row => (result, row)))
+            .Where(x => x.row.Resources is not null)
+            .Select(x => (x.result, x.row, mb: Math.Max(x.row.Resources!.ApiPeakRssMb ?? 0, x.row.Resources.ApiHwmMb ?? 0)))
+            .Where(x => x.mb > 0)
+            .ToList();
+        if (peaks.Count == 0)
+        {
+            var missing = new TargetCheck("memory", $"< {TargetMb:0} MB during the whole run", "not measured (no /proc for the API process)", false);
+            return new ScenarioResult("memory-run", "Memory (API process) over the whole run", [], [missing], []);
+        }
+
+        var top = peaks.MaxBy(x => x.mb);
+        var where = $"{top.result.Title}, {top.row.Label}";
+        var rows = new List<ResultRow>
+        {
+            new($"peak working set over every measured window (at: {where})", null, top.mb, "MB", null, null, 0, null, null, null),
+        };
+        foreach (var (title, mb) in peaks.GroupBy(x => x.result.Title).Select(g => (g.Key, g.Max(x => x.mb))))
+        {
+            rows.Add(new ResultRow($"peak during: {title}", null, mb, "MB", null, null, 0, null, null, null));
+        }
+
+        var target = new TargetCheck("memory", $"< {TargetMb:0} MB during the whole run", $"{top.mb:0} MB at its peak ({where})", top.mb < TargetMb);
+        return new ScenarioResult("memory-run", "Memory (API process) over the whole run", rows, [target], []);
     }
 }
