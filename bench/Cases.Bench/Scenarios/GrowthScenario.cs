@@ -7,7 +7,7 @@ namespace Cases.Bench.Scenarios;
 /// to at least 5,000,000 events (quick: 500,000), and the rebuild, verify and metrics queries run again; the rows end
 /// with the big store's figure over the first one's. A summary must not grow with the number of cases; a rebuild's
 /// rate should stay flat. Part of the full profile's run (the published figures: every issue-12 target in one run),
-/// where it adds about 40 minutes; in the quick profile only with <c>--only rebuild,metrics,growth</c>.
+/// where it adds about half an hour here; in the quick profile only with <c>--only rebuild,metrics,growth</c>.
 /// </summary>
 public sealed class GrowthScenario : IScenario
 {

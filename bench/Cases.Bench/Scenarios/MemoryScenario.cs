@@ -13,6 +13,9 @@ public sealed class MemoryScenario : IScenario
 {
     public const double TargetMb = 400;
 
+    private const string RunName = "memory-run";
+    private const string RunTitle = "Memory (API process) over the whole run";
+
     public string Name => "memory";
 
     public string Title => "Memory (API process)";
@@ -54,7 +57,7 @@ public sealed class MemoryScenario : IScenario
         if (peaks.Count == 0)
         {
             var missing = new TargetCheck("memory", $"< {TargetMb:0} MB during the whole run", "not measured (no /proc for the API process)", false);
-            return new ScenarioResult("memory-run", "Memory (API process) over the whole run", [], [missing], []);
+            return new ScenarioResult(RunName, RunTitle, [], [missing], []);
         }
 
         var top = peaks.MaxBy(x => x.mb);
@@ -69,6 +72,6 @@ public sealed class MemoryScenario : IScenario
         }
 
         var target = new TargetCheck("memory", $"< {TargetMb:0} MB during the whole run", $"{top.mb:0} MB at its peak ({where})", top.mb < TargetMb);
-        return new ScenarioResult("memory-run", "Memory (API process) over the whole run", rows, [target], []);
+        return new ScenarioResult(RunName, RunTitle, rows, [target], []);
     }
 }
