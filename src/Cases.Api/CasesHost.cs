@@ -81,8 +81,22 @@ public static class CasesHost
             }
 
             Console.WriteLine(options.Demo ? "[cases] Demo mode: the Sucheng demo data is loaded." : "[cases] Production mode.");
+            Console.WriteLine($"[cases] GC: {DescribeGc()}");
         });
         return app;
+    }
+
+    /// <summary>The collector's mode and heap cap, for the start-up log (the API's cap is set in Cases.Api.csproj).</summary>
+    internal static string DescribeGc()
+    {
+        var mode = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation";
+        var limit = GC.GetConfigurationVariables()
+            .Where(setting => setting.Key.EndsWith("HeapHardLimit", StringComparison.OrdinalIgnoreCase))
+            .Select(setting => Convert.ToInt64(setting.Value, System.Globalization.CultureInfo.InvariantCulture))
+            .FirstOrDefault();
+        return limit > 0
+            ? $"{mode}, heap capped at {limit / (1024 * 1024):#,0} MB (DOTNET_GCHeapHardLimit overrides it)"
+            : $"{mode}, heap not capped ({GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024):#,0} MB available)";
     }
 
     /// <summary>
