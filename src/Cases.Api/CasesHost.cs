@@ -87,7 +87,7 @@ public static class CasesHost
     }
 
     /// <summary>The collector's mode and heap cap, for the start-up log (the API's cap is set in Cases.Api.csproj).</summary>
-    internal static string DescribeGc()
+    private static string DescribeGc()
     {
         var mode = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation";
         var limit = GC.GetConfigurationVariables()
