@@ -56,7 +56,7 @@ public static class BenchRunner
                 }
 
                 // The memory target covers the whole run, so it is checked once every scenario has run.
-                if (context.Results.Any(r => r.Name == "memory"))
+                if (context.Results.Any(r => r.Name == MemoryScenario.Key))
                 {
                     context.Results.Add(MemoryScenario.OverTheRun(context.Results));
                 }
