@@ -11,6 +11,9 @@ namespace Cases.Bench.Scenarios;
 /// earlier (each command appends one event). GET /api/projections is sampled every 250 ms meanwhile; the figures are
 /// the metrics projection's lagSeconds and lagEvents over those samples, and the event rate the store really took
 /// (its sequence numbers before and after). Target: p99 lag below 1 s at 1,000 events/s sustained.
+/// Where the store cannot take 1,000 events/s, that load measures the queue in front of the API; a second load then
+/// offers 70% of the rate the store did take, so that the projection's own lag is measured too (reported beside the
+/// target, which stays at 1,000 events/s).
 /// </summary>
 public sealed class ProjectionLagScenario : IScenario
 {
@@ -26,9 +29,70 @@ public sealed class ProjectionLagScenario : IScenario
     {
         var ct = context.CancellationToken;
         var duration = TimeSpan.FromSeconds(context.Profile.IsQuick ? 15 : 60);
-        var line = progress.Add($"lag        {EventsPerSecond:0} events/s open loop, {duration.TotalSeconds:0} s");
         var factory = new AppealFactory(context.Catalog, seed: 4242);
         var filed = new ConcurrentQueue<(string CaseId, string NodeId)>();
+        var samplerLog = new WorkerLog(Stopwatch.StartNew(), TimeSpan.MaxValue);
+
+        var target = await MeasureAsync(context, progress, EventsPerSecond, duration, factory, filed, samplerLog);
+        var ceiling = context.Baseline?.Ceiling.PerSecond;
+        var rows = target.Rows(ceiling, "");
+        var errors = target.Load.Errors.ToList();
+
+        // Where the store cannot take 1,000 events/s, the figure above measures a queue in front of the API, not the
+        // projection. So the projection's own lag is measured again at a rate this store does sustain: 70% of what it
+        // took under the 1,000 events/s load (reported beside the target; the target stays at 1,000 events/s).
+        LagMeasurement? within = null;
+        if (!target.Sustained(EventsPerSecond))
+        {
+            var rate = Math.Max(50, Math.Floor(SustainableShare * target.EventRate / 10) * 10);
+            within = await MeasureAsync(context, progress, rate, duration, factory, filed, samplerLog);
+            rows.AddRange(within.Rows(ceiling, $" — at {rate:#,0} events/s ({SustainableShare:0%} of what the store took at {EventsPerSecond:#,0})"));
+            errors.AddRange(within.Load.Errors);
+        }
+
+        errors.AddRange(samplerLog.Errors.Select(e => new ErrorCount(e.Key.Operation, e.Key.Status, e.Value.Count, e.Value.Sample)));
+        var goal = $"metrics lag p99 < {TargetP99Seconds:0} s at {EventsPerSecond:#,0} events/s sustained";
+        var measured = target.Describe(EventsPerSecond) +
+                       (within is null ? "" : $"; at {within.Offered:#,0} events/s, which this store sustains: {within.Describe(within.Offered)}");
+        var check = new TargetCheck(Name, goal, measured, target.Sustained(EventsPerSecond) && target.LagSeconds.P99 / 1000 < TargetP99Seconds && target.Samples > 0);
+        var details = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["byOperation"] = target.Load.ByOperation,
+            ["sent"] = target.Load.Sent,
+            ["skipped"] = target.Load.Skipped,
+            ["events"] = target.Events,
+            ["lagSecondsMs"] = target.LagSeconds,
+            ["lagEvents"] = target.LagEvents,
+            ["deadLetters"] = target.DeadLetters,
+        };
+        if (within is not null)
+        {
+            details["sustainable"] = new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["offeredPerSecond"] = within.Offered,
+                ["eventsPerSecond"] = within.EventRate,
+                ["skipped"] = within.Load.Skipped,
+                ["lagSecondsMs"] = within.LagSeconds,
+                ["lagEvents"] = within.LagEvents,
+            };
+        }
+
+        return new ScenarioResult(Name, Title, rows, [check], errors, details);
+    }
+
+    /// <summary>The share of the rate the store took at 1,000 events/s that the second load offers.</summary>
+    public const double SustainableShare = 0.7;
+
+    /// <summary>
+    /// One open-loop load at <paramref name="rate"/> events/s: every other request files an appeal, the others acknowledge
+    /// one filed earlier. The metrics projection's lag is sampled every 250 ms meanwhile, from a caught-up start.
+    /// </summary>
+    private static async Task<LagMeasurement> MeasureAsync(
+        BenchContext context, IBenchProgress progress, double rate, TimeSpan duration, AppealFactory factory,
+        ConcurrentQueue<(string CaseId, string NodeId)> filed, WorkerLog samplerLog)
+    {
+        var ct = context.CancellationToken;
+        var line = progress.Add($"lag        {rate:0} events/s open loop, {duration.TotalSeconds:0} s");
         var acknowledge = BenchHttp.Body(new { note = "已电话联系来电人。" });
 
         async Task Operation(long index, WorkerLog log, CancellationToken token)
@@ -53,12 +117,11 @@ public sealed class ProjectionLagScenario : IScenario
             }
         }
 
-        // Start from a caught-up projection: the earlier scenarios' backlog is not this load's lag (bounded wait).
+        // Start from a caught-up projection: the earlier load's backlog is not this load's lag (bounded wait).
         var settle = Stopwatch.StartNew();
-        var settleLog = new WorkerLog(Stopwatch.StartNew(), TimeSpan.MaxValue);
         while (settle.Elapsed < TimeSpan.FromMinutes(3))
         {
-            if (await context.Http.GetAsync(settleLog, "GET /api/projections", "/api/projections", null, ct) is { } state
+            if (await context.Http.GetAsync(samplerLog, "GET /api/projections", "/api/projections", null, ct) is { } state
                 && Metrics(state) is { LagEvents: 0 })
             {
                 break;
@@ -67,11 +130,10 @@ public sealed class ProjectionLagScenario : IScenario
             await Task.Delay(500, ct);
         }
 
-        Console.WriteLine($"lag        the metrics projection caught up on earlier scenarios in {settle.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"lag        the metrics projection caught up on earlier work in {settle.Elapsed.TotalSeconds:0.0} s");
 
         // The sampler: the metrics projection's lag every 250 ms, while the load runs.
         var samples = new List<(double LagSeconds, long LagEvents, long DeadLetters)>();
-        var samplerLog = new WorkerLog(Stopwatch.StartNew(), TimeSpan.MaxValue);
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var sampler = Task.Run(async () =>
         {
@@ -92,7 +154,7 @@ public sealed class ProjectionLagScenario : IScenario
         OpenLoopResult load;
         try
         {
-            load = await OpenLoop.RunAsync(EventsPerSecond, duration, MaxInFlight, Operation, line.Report, context.Monitor, ct);
+            load = await OpenLoop.RunAsync(rate, duration, MaxInFlight, Operation, line.Report, context.Monitor, ct);
         }
         finally
         {
@@ -108,7 +170,6 @@ public sealed class ProjectionLagScenario : IScenario
 
         var after = await BenchSql.MaxSequenceAsync(context.Database.ConnectionString, ct);
         var events = after - before;
-        var eventRate = events / load.Seconds;
 
         // How long the projection takes to catch up once the load stops (bounded).
         var catchUp = Stopwatch.StartNew();
@@ -124,41 +185,45 @@ public sealed class ProjectionLagScenario : IScenario
             await Task.Delay(100, ct);
         }
 
-        var lagSeconds = LatencyStats.From([.. samples.Select(s => s.LagSeconds * 1000)]);
-        var lagEvents = LatencyStats.From([.. samples.Select(s => (double)s.LagEvents)]);
-        var deadLetters = samples.Count > 0 ? samples.Max(s => s.DeadLetters) : 0;
-        var ceiling = context.Baseline?.Ceiling.PerSecond;
-        var errors = load.Errors.Concat(samplerLog.Errors.Select(e => new ErrorCount(e.Key.Operation, e.Key.Status, e.Value.Count, e.Value.Sample))).ToList();
-        var rows = new List<ResultRow>
-        {
-            new($"offered {EventsPerSecond:#,0} events/s, store took", null, eventRate, "events/s", load.Latency.P50, load.Latency.P99, load.ErrorTotal,
-                ceiling, ceiling is { } c && c > 0 ? eventRate / c : null, load.Resources),
-            new($"metrics lagSeconds ({samples.Count} samples; p50/p99 in ms)", null, lagSeconds.Max / 1000, "s max", lagSeconds.P50, lagSeconds.P99, 0, null, null, null),
-            new($"metrics lagEvents (p50 {lagEvents.P50:0} / p99 {lagEvents.P99:0})", null, lagEvents.Max, "events max", null, null, 0, null, null, null),
-            new("caught up after the load stopped", null, caughtUpAfter ?? double.NaN, caughtUpAfter is null ? "s (not within 60 s)" : "s", null, null, 0, null, null, null),
-        };
-        if (load.Skipped > 0)
-        {
-            rows.Add(new ResultRow($"requests skipped: {MaxInFlight} already in flight", null, load.Skipped, "requests", null, null, 0, null, null, null));
-        }
-
-        var sustained = eventRate >= 0.95 * EventsPerSecond && load.Skipped == 0;
-        var goal = $"metrics lag p99 < {TargetP99Seconds:0} s at {EventsPerSecond:#,0} events/s sustained";
-        var measured = $"p99 {lagSeconds.P99 / 1000:0.000} s (max {lagSeconds.Max / 1000:0.000} s, p99 {lagEvents.P99:0} events) at {eventRate:0} events/s" +
-                       (sustained ? "" : $" — NOT sustained ({load.Skipped} skipped, {load.ErrorTotal} errors)") + (deadLetters > 0 ? $"; {deadLetters} dead letters" : "");
-        var target = new TargetCheck(Name, goal, measured, sustained && lagSeconds.P99 / 1000 < TargetP99Seconds && samples.Count > 0);
-        line.Done($"lag        {eventRate,6:0} events/s  lag p50 {lagSeconds.P50 / 1000:0.000} s  p99 {lagSeconds.P99 / 1000:0.000} s  max {lagSeconds.Max / 1000:0.000} s  ({lagEvents.P99:0} events p99)" +
+        var measurement = new LagMeasurement(
+            rate, load, events, events / load.Seconds,
+            LatencyStats.From([.. samples.Select(s => s.LagSeconds * 1000)]),
+            LatencyStats.From([.. samples.Select(s => (double)s.LagEvents)]),
+            samples.Count, samples.Count > 0 ? samples.Max(s => s.DeadLetters) : 0, caughtUpAfter);
+        line.Done($"lag        {measurement.EventRate,6:0} events/s (offered {rate:0})  lag p50 {measurement.LagSeconds.P50 / 1000:0.000} s  p99 {measurement.LagSeconds.P99 / 1000:0.000} s  max {measurement.LagSeconds.Max / 1000:0.000} s  ({measurement.LagEvents.P99:0} events p99)" +
                   (load.ErrorTotal > 0 ? $"  [red]{load.ErrorTotal} errors[/]" : "") + (load.Skipped > 0 ? $"  [yellow]{load.Skipped} skipped[/]" : ""));
-        return new ScenarioResult(Name, Title, rows, [target], errors, new Dictionary<string, object>(StringComparer.Ordinal)
+        return measurement;
+    }
+
+    /// <summary>One load's figures: what was offered, what the store took, and the projection's lag meanwhile.</summary>
+    private sealed record LagMeasurement(
+        double Offered, OpenLoopResult Load, long Events, double EventRate, LatencyStats LagSeconds, LatencyStats LagEvents,
+        int Samples, long DeadLetters, double? CaughtUpAfter)
+    {
+        /// <summary>The store took at least 95% of the offered rate and no request was skipped.</summary>
+        public bool Sustained(double offered) => EventRate >= 0.95 * offered && Load.Skipped == 0;
+
+        public string Describe(double offered) =>
+            $"p99 {LagSeconds.P99 / 1000:0.000} s (max {LagSeconds.Max / 1000:0.000} s, p99 {LagEvents.P99:0} events) at {EventRate:0} events/s" +
+            (Sustained(offered) ? "" : $" — NOT sustained ({Load.Skipped} skipped, {Load.ErrorTotal} errors)") + (DeadLetters > 0 ? $"; {DeadLetters} dead letters" : "");
+
+        public List<ResultRow> Rows(double? ceiling, string suffix)
         {
-            ["byOperation"] = load.ByOperation,
-            ["sent"] = load.Sent,
-            ["skipped"] = load.Skipped,
-            ["events"] = events,
-            ["lagSecondsMs"] = lagSeconds,
-            ["lagEvents"] = lagEvents,
-            ["deadLetters"] = deadLetters,
-        });
+            var rows = new List<ResultRow>
+            {
+                new($"offered {Offered:#,0} events/s, store took", null, EventRate, "events/s", Load.Latency.P50, Load.Latency.P99, Load.ErrorTotal,
+                    ceiling, ceiling is { } c && c > 0 ? EventRate / c : null, Load.Resources),
+                new($"metrics lagSeconds ({Samples} samples; p50/p99 in ms){suffix}", null, LagSeconds.Max / 1000, "s max", LagSeconds.P50, LagSeconds.P99, 0, null, null, null),
+                new($"metrics lagEvents (p50 {LagEvents.P50:0} / p99 {LagEvents.P99:0}){suffix}", null, LagEvents.Max, "events max", null, null, 0, null, null, null),
+                new($"caught up after the load stopped{suffix}", null, CaughtUpAfter ?? double.NaN, CaughtUpAfter is null ? "s (not within 60 s)" : "s", null, null, 0, null, null, null),
+            };
+            if (Load.Skipped > 0)
+            {
+                rows.Add(new ResultRow($"requests skipped: {MaxInFlight} already in flight{suffix}", null, Load.Skipped, "requests", null, null, 0, null, null, null));
+            }
+
+            return rows;
+        }
     }
 
     /// <summary>The metrics projection's lag from GET /api/projections.</summary>
