@@ -53,19 +53,58 @@ public sealed class IntakeScenario : IScenario
             await Task.Delay(context.Profile.Pause, context.CancellationToken);
         }
 
+        // The floor: the same appeal's writes as SQL, without the API (and once more without the case record's list-filter indexes).
+        var floors = new List<(string Label, LevelResult Level)>();
+        List<StatementCost> floorStatements = [];
+        long floorAppeals = 0;
+        foreach (var (bare, label) in new[] { (false, "floor: one appeal's writes as SQL, no API"), (true, "floor without the case record's list-filter indexes") })
+        {
+            var line = progress.Add($"intake     {label}");
+            var profiledFloor = !bare && await StatementProfile.ResetAsync(context.Database.ConnectionString, context.CancellationToken);
+            if (await IntakeFloor.RunAsync(context, ProfiledConcurrency, context.Profile.LevelDuration, bare, line, context.CancellationToken) is not { } floor)
+            {
+                line.Done($"intake     {label}: no stored appeal to copy");
+                break;
+            }
+
+            floors.Add((label, floor));
+            if (profiledFloor)
+            {
+                floorStatements = await StatementProfile.TopAsync(context.Database.ConnectionString, 8, context.CancellationToken);
+                floorAppeals = floor.Operations;
+            }
+
+            var (baseline, ratio) = context.RatioAt(ProfiledConcurrency, floor.PerSecond);
+            rows.Add(new ResultRow($"{label}, c={ProfiledConcurrency}", ProfiledConcurrency, floor.PerSecond, "appeals/s", floor.Latency.P50, floor.Latency.P99, floor.ErrorTotal, baseline, ratio, floor.Resources));
+            line.Done($"intake     {label} c={ProfiledConcurrency}: {floor.PerSecond,6:0} appeals/s  p50 {floor.Latency.P50,6:0.0} ms  p99 {floor.Latency.P99,6:0.0} ms" + (ratio is { } r ? $"  {r:0.00}x" : ""));
+            await Task.Delay(context.Profile.Pause, context.CancellationToken);
+        }
+
         // Where PostgreSQL's time went per appeal at c=16 (the async daemon's statements included: they are part of each appeal's cost).
         foreach (var statement in statements)
         {
-            rows.Add(new ResultRow($"DB at c={ProfiledConcurrency}, per appeal: {statement.Calls / (double)Math.Max(1, statementsPerAppeal):0.##} x `{statement.Statement.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal)}`",
-                null, statement.TotalMs / Math.Max(1, statementsPerAppeal), "ms/appeal", null, null, 0, null, null, null));
+            rows.Add(StatementRow($"DB at c={ProfiledConcurrency}, per appeal", statement, statementsPerAppeal));
         }
 
-        return new ScenarioResult(Name, Title, rows, [Target(context, levels)], [.. levels.SelectMany(l => l.Errors)]);
+        foreach (var statement in floorStatements)
+        {
+            rows.Add(StatementRow($"DB during the floor, per appeal", statement, floorAppeals));
+        }
+
+        return new ScenarioResult(Name, Title, rows, [Target(context, levels, floors.Select(f => f.Level).FirstOrDefault())],
+            [.. levels.SelectMany(l => l.Errors), .. floors.SelectMany(f => f.Level.Errors)]);
     }
 
+    /// <summary>One statement's calls and time per appeal, from <c>pg_stat_statements</c>.</summary>
+    private static ResultRow StatementRow(string label, StatementCost statement, long appeals) =>
+        new($"{label}: {statement.Calls / (double)Math.Max(1, appeals):0.##} x `{statement.Statement.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal)}`",
+            null, statement.TotalMs / Math.Max(1, appeals), "ms/appeal", null, null, 0, null, null, null);
+
     /// <summary>The best intake rate among the levels that keep p99 within 50 ms, against the ceiling.</summary>
-    private static TargetCheck Target(BenchContext context, List<LevelResult> levels)
+    private static TargetCheck Target(BenchContext context, List<LevelResult> levels, LevelResult? floor)
     {
+        var floorNote = floor is null || context.Baseline is not { } b ? ""
+            : $"; the appeal's SQL alone, no API, c={floor.Concurrency}: {floor.PerSecond:0}/s = {floor.PerSecond / b.Ceiling.PerSecond:0.00}x";
         var goal = $">= {TargetRatio:0.00}x the INSERT ceiling with p99 <= {TargetP99Ms:0} ms, no errors";
         if (context.Baseline is not { } baseline)
         {
@@ -78,11 +117,11 @@ public sealed class IntakeScenario : IScenario
         {
             var best = levels.MaxBy(l => l.PerSecond)!;
             return new TargetCheck("intake", goal,
-                $"no level within p99 {TargetP99Ms:0} ms without errors; best {best.PerSecond:0}/s = {best.PerSecond / ceiling:0.00}x at c={best.Concurrency}, p99 {best.Latency.P99:0.0} ms", false);
+                $"no level within p99 {TargetP99Ms:0} ms without errors; best {best.PerSecond:0}/s = {best.PerSecond / ceiling:0.00}x at c={best.Concurrency}, p99 {best.Latency.P99:0.0} ms{floorNote}", false);
         }
 
         var ratio = within.PerSecond / ceiling;
         return new TargetCheck("intake", goal,
-            $"{within.PerSecond:0} appeals/s at c={within.Concurrency} = {ratio:0.00}x of {ceiling:0} rows/s, p99 {within.Latency.P99:0.0} ms", ratio >= TargetRatio);
+            $"{within.PerSecond:0} appeals/s at c={within.Concurrency} = {ratio:0.00}x of {ceiling:0} rows/s, p99 {within.Latency.P99:0.0} ms{floorNote}", ratio >= TargetRatio);
     }
 }
