@@ -19,11 +19,7 @@ public static class EventPages
         long after = 0, count = 0;
         while (after < upToSequence)
         {
-            var page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after && e.Sequence <= upToSequence)
-                .OrderBy(e => e.Sequence)
-                .Take(PageSize)
-                .ToListAsync(ct);
+            var page = await PageAsync(session, after, upToSequence, ct);
             if (page.Count == 0)
             {
                 break;
@@ -102,6 +98,14 @@ public static class EventPages
         return count;
     }
 
+    /// <summary>At most a page of the events after <paramref name="after"/> up to <paramref name="upTo"/>, in order.</summary>
+    private static Task<IReadOnlyList<IEvent>> PageAsync(IQuerySession session, long after, long upTo, CancellationToken ct) =>
+        session.Events.QueryAllRawEvents()
+            .Where(e => e.Sequence > after && e.Sequence <= upTo)
+            .OrderBy(e => e.Sequence)
+            .Take(PageSize)
+            .ToListAsync(ct);
+
     /// <summary>Reader <paramref name="index"/> of <paramref name="of"/>: pages index, index + of, ..., in order.</summary>
     private static async Task ReadAsync(
         IQuerySession session, int index, int of, long pages, long upToSequence, ChannelWriter<IReadOnlyList<IEvent>> writer, CancellationToken ct)
@@ -110,12 +114,7 @@ public static class EventPages
         {
             for (long k = index; k < pages; k += of)
             {
-                long after = k * PageSize, upTo = Math.Min(upToSequence, (k + 1) * PageSize);
-                var page = await session.Events.QueryAllRawEvents()
-                    .Where(e => e.Sequence > after && e.Sequence <= upTo)
-                    .OrderBy(e => e.Sequence)
-                    .ToListAsync(ct);
-                await writer.WriteAsync(page, ct);
+                await writer.WriteAsync(await PageAsync(session, k * PageSize, Math.Min(upToSequence, (k + 1) * PageSize), ct), ct);
             }
 
             writer.Complete();
