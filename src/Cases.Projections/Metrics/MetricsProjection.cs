@@ -8,11 +8,15 @@ namespace Cases.Projections.Metrics;
 /// <summary>
 /// The metrics rollups, run by the async daemon. For each page of events it folds the touched cases' facts,
 /// takes each case's old contribution out of its buckets and puts the new one in, all in the page's
-/// transaction. Queries then read a handful of buckets instead of scanning events.
+/// transaction. The rollups are kept between pages and written back in one statement (<see cref="HeldRollups"/>).
+/// Queries then read a handful of buckets instead of scanning events.
 /// </summary>
 public sealed class MetricsProjection : IProjection
 {
     public const string Name = "metrics";
+
+    /// <summary>The rollups kept between pages (the projection runs one page at a time).</summary>
+    private readonly HeldRollups rollups = new();
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
@@ -54,24 +58,14 @@ public sealed class MetricsProjection : IProjection
             .SelectMany(c => IdsOf(c.Before).Concat(IdsOf(c.After)))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
-        var buckets = (await operations.LoadManyAsync<MetricsBucket>(cancellation, bucketIds)).ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var buckets = await rollups.TakeAsync(operations, bucketIds, cancellation);
         foreach (var (before, after) in changes)
         {
             Apply(buckets, before, -1);
             Apply(buckets, after, +1);
         }
 
-        foreach (var bucket in buckets.Values)
-        {
-            if (bucket.IsEmpty)
-            {
-                operations.Delete(bucket);
-            }
-            else
-            {
-                operations.Store(bucket);
-            }
-        }
+        rollups.Write(operations, buckets.Values);
     }
 
     /// <summary>The record of an event the fold could not apply.</summary>

@@ -105,6 +105,66 @@ public sealed class GeneratedHistoryTests
     }
 
     /// <summary>
+    /// The live projection keeps the rollups it wrote between pages (<see cref="HeldRollups"/>). A rollup another writer
+    /// rewrote since (a new version) must be read again, and one changed behind its back without a new version shows
+    /// that the held copy is what the next page added to.
+    /// </summary>
+    [Fact]
+    public async Task The_daemon_adds_to_the_stored_rollup_when_another_writer_changed_it()
+    {
+        var database = await TestDatabase.CreateDatabaseAsync("cases_held_rollups");
+        await using var host = await AlbaHost.For<Program>(builder => builder
+            .UseSetting("ConnectionStrings:Cases", database)
+            .UseSetting("Cases:Demo", "true")
+            .UseSetting("Cases:Clocks", "false")
+            .UseSetting("Cases:AsyncDaemon", "false"));
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var tree = (await host.Services.GetRequiredService<ReferenceData>().GetAsync()).Tree;
+        await HistoryGenerator.AppendAsync(store, tree, 200, Start, TimeSpan.FromDays(1));
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        await daemon.WaitForNonStaleData(TimeSpan.FromMinutes(1));
+
+        // The last case's district rollup for its day (AppendOneMoreCaseAsync raises a service appeal two days on).
+        var id = MetricsBucket.IdFor("node:sc", CaseFacts.DayOf(Start.AddDays(2)), "service");
+        await AppendOneMoreCaseAsync(store, tree, "GEN-HELD-1");
+        await daemon.WaitForNonStaleData(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await RaisedAsync(store, id));
+
+        // Another writer: a new version with the change. The next page reads it and adds to it.
+        await ChangeRaisedAsync(database, id, 1_000, newVersion: true);
+        await AppendOneMoreCaseAsync(store, tree, "GEN-HELD-2");
+        await daemon.WaitForNonStaleData(TimeSpan.FromMinutes(1));
+        Assert.Equal(1_002, await RaisedAsync(store, id));
+
+        // The same change without a new version is not seen: the page added to the copy it held (1,002 + 1).
+        await ChangeRaisedAsync(database, id, 1_000, newVersion: false);
+        await AppendOneMoreCaseAsync(store, tree, "GEN-HELD-3");
+        await daemon.WaitForNonStaleData(TimeSpan.FromMinutes(1));
+        Assert.Equal(1_003, await RaisedAsync(store, id));
+        await daemon.StopAllAsync();
+    }
+
+    private static async Task<long> RaisedAsync(IDocumentStore store, string id)
+    {
+        await using var session = store.QuerySession();
+        return (await session.LoadAsync<MetricsBucket>(id))!.Counts.Raised;
+    }
+
+    private static async Task ChangeRaisedAsync(string database, string id, long by, bool newVersion)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"update cases.{MetricsBucketSchemaAttribute.Table} set data = jsonb_set(data, '{{counts,raised}}', to_jsonb((data -> 'counts' ->> 'raised')::bigint + @by))" +
+            (newVersion ? ", mt_version = gen_random_uuid()" : "") + " where id = @id",
+            connection);
+        command.Parameters.AddWithValue("by", by);
+        command.Parameters.AddWithValue("id", id);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>
     /// The queries add rollups up from their stored JSON and keep what they read (<see cref="MetricsBucketReader"/>); that
     /// must give what adding up the deserialized documents gives, for every scope, grain and day, counts and maps alike,
     /// read afresh and from what the reader holds; and a rollup written since must be read again.
@@ -298,11 +358,11 @@ public sealed class GeneratedHistoryTests
         return statistics.EventSequenceNumber;
     }
 
-    private static async Task AppendOneMoreCaseAsync(IDocumentStore store, GridTree tree)
+    private static async Task AppendOneMoreCaseAsync(IDocumentStore store, GridTree tree, string caseNumber = "GEN-LAST")
     {
         var id = Guid.CreateVersion7();
         var decision = CaseDecider.Decide(
-            new RaiseAppeal(id, "GEN-LAST", Channel.Online, "service", Urgency.Normal, "After the poison", "One more.", "sc.xl.xl.yf.04", new Resident("测试", "13000000000", null)),
+            new RaiseAppeal(id, caseNumber, Channel.Online, "service", Urgency.Normal, "After the poison", "One more.", "sc.xl.xl.yf.04", new Resident("测试", "13000000000", null)),
             new DecisionContext(new Actor("agent", "agent"), Start.AddDays(2), tree, new SlaPolicy(WorkingCalendar.China2026), CategoryLimits.Default));
         await using var session = store.LightweightSession();
         session.Events.StartStream<global::Cases.Projections.Cases.CaseRecord>(id, decision.Events);
