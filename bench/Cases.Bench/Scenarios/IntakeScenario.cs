@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cases.Bench.Infrastructure;
 
 namespace Cases.Bench.Scenarios;
@@ -54,6 +55,9 @@ public sealed class IntakeScenario : IScenario
         }
 
         // The floor: the same appeal's writes as SQL, without the API (and once more without the case record's list-filter indexes).
+        // It starts once the metrics daemon has projected the levels' appeals, so that its work is not counted in the floor.
+        var settled = await ProjectionLagScenario.WaitForMetricsAsync(context, new WorkerLog(Stopwatch.StartNew(), TimeSpan.MaxValue), context.CancellationToken);
+        Console.WriteLine($"intake     the metrics projection caught up on the levels' appeals in {settled.TotalSeconds:0.0} s");
         var floors = new List<(string Label, LevelResult Level)>();
         List<StatementCost> floorStatements = [];
         long floorAppeals = 0;

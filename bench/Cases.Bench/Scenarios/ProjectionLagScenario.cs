@@ -118,19 +118,8 @@ public sealed class ProjectionLagScenario : IScenario
         }
 
         // Start from a caught-up projection: the earlier load's backlog is not this load's lag (bounded wait).
-        var settle = Stopwatch.StartNew();
-        while (settle.Elapsed < TimeSpan.FromMinutes(3))
-        {
-            if (await context.Http.GetAsync(samplerLog, "GET /api/projections", "/api/projections", null, ct) is { } state
-                && Metrics(state) is { LagEvents: 0 })
-            {
-                break;
-            }
-
-            await Task.Delay(500, ct);
-        }
-
-        Console.WriteLine($"lag        the metrics projection caught up on earlier work in {settle.Elapsed.TotalSeconds:0.0} s");
+        var settled = await WaitForMetricsAsync(context, samplerLog, ct);
+        Console.WriteLine($"lag        the metrics projection caught up on earlier work in {settled.TotalSeconds:0.0} s");
 
         // The sampler: the metrics projection's lag every 250 ms, while the load runs.
         var samples = new List<(double LagSeconds, long LagEvents, long DeadLetters)>();
@@ -227,6 +216,24 @@ public sealed class ProjectionLagScenario : IScenario
     }
 
     /// <summary>The metrics projection's lag from GET /api/projections.</summary>
+    /// <summary>Waits (at most 3 minutes) until the metrics projection has applied every event; returns how long it took.</summary>
+    public static async Task<TimeSpan> WaitForMetricsAsync(BenchContext context, WorkerLog log, CancellationToken ct)
+    {
+        var settle = Stopwatch.StartNew();
+        while (settle.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            if (await context.Http.GetAsync(log, "GET /api/projections", "/api/projections", null, ct) is { } state
+                && Metrics(state) is { LagEvents: 0 })
+            {
+                break;
+            }
+
+            await Task.Delay(500, ct);
+        }
+
+        return settle.Elapsed;
+    }
+
     public static (double LagSeconds, long LagEvents, long DeadLetters)? Metrics(byte[] json)
     {
         using var document = JsonDocument.Parse(json);
