@@ -27,9 +27,6 @@ public sealed class HeldRollups(int capacity = HeldRollups.DefaultCapacity)
     private readonly Dictionary<string, Row> held = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
-    /// <summary>How many rollups pages asked for, and how many of them came from what was held.</summary>
-    public (long Reads, long FromHeld) Counts { get; private set; }
-
     /// <summary>The stored rollups with these ids (those that exist), taken out of the held set.</summary>
     public async Task<Dictionary<string, MetricsBucket>> TakeAsync(IDocumentOperations operations, IReadOnlyCollection<string> ids, CancellationToken ct)
     {
@@ -61,17 +58,15 @@ public sealed class HeldRollups(int capacity = HeldRollups.DefaultCapacity)
             ids.ToArray());
 
         var taken = new Dictionary<string, MetricsBucket>(rows.Count, StringComparer.Ordinal);
-        var fromHeld = 0;
         foreach (var row in rows)
         {
             if (row.Data is { } data)
             {
                 taken[row.Rollup] = data;
             }
-            else if (candidates.TryGetValue(row.Rollup, out var mine) && mine.Version == row.Version && mine.Data is { } held)
+            else if (candidates.TryGetValue(row.Rollup, out var mine) && mine.Version == row.Version && mine.Data is { } copy)
             {
-                taken[row.Rollup] = held;
-                fromHeld++;
+                taken[row.Rollup] = copy;
             }
             else
             {
@@ -79,7 +74,6 @@ public sealed class HeldRollups(int capacity = HeldRollups.DefaultCapacity)
             }
         }
 
-        Counts = (Counts.Reads + ids.Count, Counts.FromHeld + fromHeld);
         return taken;
     }
 
