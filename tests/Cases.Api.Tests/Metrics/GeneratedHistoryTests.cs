@@ -27,11 +27,7 @@ public sealed class GeneratedHistoryTests
     public async Task Live_and_rebuilt_metrics_equal_the_shadow_on_ten_thousand_generated_cases()
     {
         var database = await TestDatabase.CreateDatabaseAsync("cases_generated");
-        await using var host = await AlbaHost.For<Program>(builder => builder
-            .UseSetting("ConnectionStrings:Cases", database)
-            .UseSetting("Cases:Demo", "true")
-            .UseSetting("Cases:Clocks", "false")
-            .UseSetting("Cases:AsyncDaemon", "false"));
+        await using var host = await HostWithoutDaemonAsync(database);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var reference = await host.Services.GetRequiredService<ReferenceData>().GetAsync();
         var streams = await HistoryGenerator.AppendAsync(store, reference.Tree, CaseCount, Start, TimeSpan.FromDays(28));
@@ -113,11 +109,7 @@ public sealed class GeneratedHistoryTests
     public async Task The_daemon_adds_to_the_stored_rollup_when_another_writer_changed_it()
     {
         var database = await TestDatabase.CreateDatabaseAsync("cases_held_rollups");
-        await using var host = await AlbaHost.For<Program>(builder => builder
-            .UseSetting("ConnectionStrings:Cases", database)
-            .UseSetting("Cases:Demo", "true")
-            .UseSetting("Cases:Clocks", "false")
-            .UseSetting("Cases:AsyncDaemon", "false"));
+        await using var host = await HostWithoutDaemonAsync(database);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var tree = (await host.Services.GetRequiredService<ReferenceData>().GetAsync()).Tree;
         await HistoryGenerator.AppendAsync(store, tree, 200, Start, TimeSpan.FromDays(1));
@@ -332,11 +324,7 @@ public sealed class GeneratedHistoryTests
     public async Task Generating_twice_on_one_store_numbers_the_second_run_after_the_first()
     {
         var database = await TestDatabase.CreateDatabaseAsync("cases_generated_twice");
-        await using var host = await AlbaHost.For<Program>(builder => builder
-            .UseSetting("ConnectionStrings:Cases", database)
-            .UseSetting("Cases:Demo", "true")
-            .UseSetting("Cases:Clocks", "false")
-            .UseSetting("Cases:AsyncDaemon", "false"));
+        await using var host = await HostWithoutDaemonAsync(database);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var tree = (await host.Services.GetRequiredService<ReferenceData>().GetAsync()).Tree;
 
@@ -349,6 +337,14 @@ public sealed class GeneratedHistoryTests
         Assert.Equal(numbers.Count, numbers.Distinct().Count());
         Assert.Contains("GEN-0000059", numbers);
     }
+
+    /// <summary>The API host on <paramref name="database"/> with the demo grid, and no clocks or daemon: each test drives its own.</summary>
+    private static Task<IAlbaHost> HostWithoutDaemonAsync(string database) =>
+        AlbaHost.For<Program>(builder => builder
+            .UseSetting("ConnectionStrings:Cases", database)
+            .UseSetting("Cases:Demo", "true")
+            .UseSetting("Cases:Clocks", "false")
+            .UseSetting("Cases:AsyncDaemon", "false"));
 
     private static readonly DateTimeOffset Start = new(2027, 4, 1, 8, 0, 0, TimeSpan.FromHours(8));
 
