@@ -70,16 +70,18 @@ public static class ProcStats
     /// Busy and total CPU seconds of the whole machine (all cores), from /proc/stat. Busy is user, nice and system
     /// time, the time processes are charged with; interrupts (loopback networking runs there) and steal are left out.
     /// </summary>
-    public static (double Busy, double Total)? MachineCpuSeconds()
+    public static (double Busy, double Total, double Stolen)? MachineCpuSeconds()
     {
         try
         {
             var first = File.ReadLines("/proc/stat").First();
             var values = first.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
                 .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-            // user nice system idle iowait irq softirq steal
+            // user nice system idle iowait irq softirq steal. Steal is the time a virtual machine's cores were ready to
+            // run but the hypervisor ran something else: a neighbour's load, invisible to every process count here.
             var busy = values[0] + values[1] + values[2];
-            return (busy / TicksPerSecond, values.Sum() / TicksPerSecond);
+            var stolen = values.Length > 7 ? values[7] : 0;
+            return (busy / TicksPerSecond, values.Sum() / TicksPerSecond, stolen / TicksPerSecond);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
         {

@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Cases.Bench.Infrastructure;
 
-/// <summary>Where the CPU went while a scenario ran (in cores: CPU seconds over wall seconds), and the API's memory.</summary>
+/// <summary>
+/// Where the CPU went while a scenario ran (in cores: CPU seconds over wall seconds), and the API's memory.
+/// <see cref="StolenCores"/> is the hypervisor's steal time: cores this virtual machine wanted and did not get.
+/// </summary>
 public sealed record ResourceUsage(
     double WallSeconds,
     double? ApiPeakRssMb,
@@ -10,7 +13,8 @@ public sealed record ResourceUsage(
     double? ApiCpuCores,
     double? PostgresCpuCores,
     double? BenchCpuCores,
-    double? MachineBusyCores)
+    double? MachineBusyCores,
+    double? StolenCores = null)
 {
     /// <summary>What the rest of the machine used meanwhile: well above zero means the figures were disturbed.</summary>
     public double? OtherCpuCores => MachineBusyCores is { } machine && ApiCpuCores is { } api && PostgresCpuCores is { } pg && BenchCpuCores is { } bench
@@ -32,7 +36,7 @@ public sealed class ResourceMonitor : IAsyncDisposable
     private readonly double? _api0;
     private readonly double? _pg0;
     private readonly double _bench0;
-    private readonly (double Busy, double Total)? _machine0;
+    private readonly (double Busy, double Total, double Stolen)? _machine0;
     private double _peakRss;
 
     public ResourceMonitor(int? apiPid, int? postmasterPid)
@@ -62,7 +66,8 @@ public sealed class ResourceMonitor : IAsyncDisposable
             Cores(_api0, _apiPid is { } pid ? ProcStats.CpuSeconds(pid) : null),
             Cores(_pg0, _postmasterPid is { } p ? ProcStats.TreeCpuSeconds(p) : null),
             Cores(_bench0, Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds),
-            Cores(_machine0?.Busy, machine1?.Busy));
+            Cores(_machine0?.Busy, machine1?.Busy),
+            Cores(_machine0?.Stolen, machine1?.Stolen));
     }
 
     public async ValueTask DisposeAsync()

@@ -47,4 +47,8 @@ public static class StatementProfile
 
         return result;
     }
+
+    /// <summary>A statement's text fit for a Markdown table cell inside backticks.</summary>
+    public static string Escape(string statement) =>
+        statement.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal);
 }

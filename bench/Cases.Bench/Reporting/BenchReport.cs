@@ -33,6 +33,9 @@ public sealed record BenchReport(
     /// <summary>The most CPU that processes other than the API, PostgreSQL and the bench used during any measured level.</summary>
     public double? MaxOtherCpuCores => Scenarios.SelectMany(s => s.Rows).Select(r => r.Resources?.OtherCpuCores).Max();
 
+    /// <summary>The most steal time (cores the hypervisor gave to others) during any measured level.</summary>
+    public double? MaxStolenCores => Scenarios.SelectMany(s => s.Rows).Select(r => r.Resources?.StolenCores).Max();
+
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>Writes latest.json and latest.md, and a timestamped copy of each under history/.</summary>

@@ -59,6 +59,11 @@ public static class ConsoleReport
             AnsiConsole.MarkupLine($"[yellow]Disturbed: other work on the machine used up to {other:0.00} cores during a measurement.[/]");
         }
 
+        if (report.MaxStolenCores is { } stolen and > 0.25)
+        {
+            AnsiConsole.MarkupLine($"[yellow]Disturbed by the host: the hypervisor took up to {stolen:0.00} cores during a measurement (steal time).[/]");
+        }
+
         AnsiConsole.MarkupLine(report.Errors == 0
             ? report.Scenarios.Any(s => s.Rows.Any(r => r.Errors > 0))
                 ? "[green]No measured request failed[/] (a non-zero Errors column counts answers during the chaos scenario's deliberate faults, all retried)."

@@ -19,7 +19,7 @@ public static class MarkdownReport
         md.AppendLine(Invariant($"- PostgreSQL (the same server and settings for the baseline and the API): synchronous_commit={pg.SynchronousCommit}, fsync={pg.Fsync}, full_page_writes={pg.FullPageWrites}, shared_buffers={pg.SharedBuffers}, max_connections={pg.MaxConnections}"));
         md.AppendLine("- Load: closed loop, a fixed number of workers each sending its next request when the last one answered (baseline, intake, lifecycle, the clocks' filing, the metrics queries at c=1); the projection-lag load and the clocks' disputes are open loop, requests started at a fixed rate; HTTP/1.1 on loopback to the Release API in its own process; latencies are exact percentiles of every request. × baseline compares a rate with the same run's INSERT ceiling (at the same concurrency where there is one).");
         md.AppendLine();
-        md.AppendLine("| Scenario | Level | Figure | p50 ms | p99 ms | Errors | Baseline rows/s | × baseline | CPU cores: API / PostgreSQL / bench / other |");
+        md.AppendLine("| Scenario | Level | Figure | p50 ms | p99 ms | Errors | Baseline rows/s | × baseline | CPU cores: API / PostgreSQL / bench / other (stolen by the host) |");
         md.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|---|");
         foreach (var scenario in report.Scenarios)
         {
@@ -61,6 +61,12 @@ public static class MarkdownReport
             md.AppendLine();
         }
 
+        if (report.MaxStolenCores is { } stolen and > 0.25)
+        {
+            md.AppendLine(Invariant($"**Disturbed by the host:** the hypervisor took up to {stolen:0.00} cores from this virtual machine during a measurement (steal time, \"stolen\" in the CPU column), so those figures understate the service."));
+            md.AppendLine();
+        }
+
         var errors = report.Scenarios.SelectMany(s => s.Errors.Select(e => (s.Name, e))).ToList();
         if (errors.Count == 0 && report.Scenarios.Any(s => s.Rows.Any(r => r.Errors > 0)))
         {
@@ -95,9 +101,16 @@ public static class MarkdownReport
 
     public static string Ratio(double? value) => value is { } v ? Invariant($"{v:0.00}x") : "";
 
-    /// <summary>Cores used by the API, PostgreSQL, the bench, and everything else on the machine (noise from other work).</summary>
+    /// <summary>
+    /// Cores used by the API, PostgreSQL, the bench, and everything else on the machine (noise from other work); and,
+    /// where the hypervisor took a noticeable share of this virtual machine's cores, that steal time.
+    /// </summary>
     public static string Cpu(ResourceUsage? usage) => usage is null ? "" : Invariant(
-        $"{Cores(usage.ApiCpuCores)} / {Cores(usage.PostgresCpuCores)} / {Cores(usage.BenchCpuCores)} / {Cores(usage.OtherCpuCores)}");
+        $"{Cores(usage.ApiCpuCores)} / {Cores(usage.PostgresCpuCores)} / {Cores(usage.BenchCpuCores)} / {Cores(usage.OtherCpuCores)}") +
+        (usage.StolenCores is { } stolen and >= NoticeableSteal ? Invariant($" (stolen {stolen:0.00})") : "");
+
+    /// <summary>Steal time below this (in cores) is left out of the CPU column.</summary>
+    public const double NoticeableSteal = 0.05;
 
     private static string Cores(double? value) => value is { } v ? Invariant($"{v:0.00}") : "?";
 

@@ -56,7 +56,9 @@ public sealed class IntakeScenario : IScenario
 
         // The floor: the same appeal's writes as SQL, without the API (and once more without the case record's list-filter indexes).
         // It starts once the metrics daemon has projected the levels' appeals, so that its work is not counted in the floor.
-        var settled = await ProjectionLagScenario.WaitForMetricsAsync(context, new WorkerLog(Stopwatch.StartNew(), TimeSpan.MaxValue), context.CancellationToken);
+        // Its GET /api/projections errors count among the scenario's errors, as the lag scenario's sampler's do.
+        var waitLog = new WorkerLog(Stopwatch.StartNew(), TimeSpan.MaxValue);
+        var settled = await ProjectionLagScenario.WaitForMetricsAsync(context, waitLog, context.CancellationToken);
         Console.WriteLine($"intake     the metrics projection caught up on the levels' appeals in {settled.TotalSeconds:0.0} s");
         var floors = new List<(string Label, LevelResult Level)>();
         List<StatementCost> floorStatements = [];
@@ -96,12 +98,13 @@ public sealed class IntakeScenario : IScenario
         }
 
         return new ScenarioResult(Name, Title, rows, [Target(context, levels, floors.Select(f => f.Level).FirstOrDefault())],
-            [.. levels.SelectMany(l => l.Errors), .. floors.SelectMany(f => f.Level.Errors)]);
+            [.. levels.SelectMany(l => l.Errors), .. floors.SelectMany(f => f.Level.Errors),
+             .. waitLog.Errors.Select(e => new ErrorCount(e.Key.Operation, e.Key.Status, e.Value.Count, e.Value.Sample))]);
     }
 
     /// <summary>One statement's calls and time per appeal, from <c>pg_stat_statements</c>.</summary>
     private static ResultRow StatementRow(string label, StatementCost statement, long appeals) =>
-        new($"{label}: {statement.Calls / (double)Math.Max(1, appeals):0.##} x `{statement.Statement.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal)}`",
+        new($"{label}: {statement.Calls / (double)Math.Max(1, appeals):0.##} x `{StatementProfile.Escape(statement.Statement)}`",
             null, statement.TotalMs / Math.Max(1, appeals), "ms/appeal", null, null, 0, null, null, null);
 
     /// <summary>The best intake rate among the levels that keep p99 within 50 ms, against the ceiling.</summary>

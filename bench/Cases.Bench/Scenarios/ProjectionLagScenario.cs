@@ -45,9 +45,18 @@ public sealed class ProjectionLagScenario : IScenario
         if (!target.Sustained(EventsPerSecond))
         {
             var rate = Math.Max(50, Math.Floor(SustainableShare * target.EventRate / 10) * 10);
-            within = await MeasureAsync(context, progress, rate, duration, factory, filed, samplerLog);
+            within = await MeasureAsync(context, progress, rate, duration, factory, filed, samplerLog, profileStatements: true);
             rows.AddRange(within.Rows(ceiling, $" — at {rate:#,0} events/s ({SustainableShare:0%} of what the store took at {EventsPerSecond:#,0})"));
             errors.AddRange(within.Load.Errors);
+
+            // Where PostgreSQL's time went meanwhile (the daemon's pages, the high-water detection, the sampler's own reads
+            // included), per event the store took: what the projection competes with on this machine.
+            foreach (var statement in within.Statements)
+            {
+                rows.Add(new ResultRow(
+                    $"DB at {rate:#,0} events/s, per event: {statement.Calls / (double)Math.Max(1, within.Events):0.##} x `{StatementProfile.Escape(statement.Statement)}`",
+                    null, statement.TotalMs / Math.Max(1, within.Events), "ms/event", null, null, 0, null, null, null));
+            }
         }
 
         errors.AddRange(samplerLog.Errors.Select(e => new ErrorCount(e.Key.Operation, e.Key.Status, e.Value.Count, e.Value.Sample)));
@@ -89,7 +98,7 @@ public sealed class ProjectionLagScenario : IScenario
     /// </summary>
     private static async Task<LagMeasurement> MeasureAsync(
         BenchContext context, IBenchProgress progress, double rate, TimeSpan duration, AppealFactory factory,
-        ConcurrentQueue<(string CaseId, string NodeId)> filed, WorkerLog samplerLog)
+        ConcurrentQueue<(string CaseId, string NodeId)> filed, WorkerLog samplerLog, bool profileStatements = false)
     {
         var ct = context.CancellationToken;
         var line = progress.Add($"lag        {rate:0} events/s open loop, {duration.TotalSeconds:0} s");
@@ -139,6 +148,7 @@ public sealed class ProjectionLagScenario : IScenario
             }
         }, CancellationToken.None);
 
+        var profiled = profileStatements && await StatementProfile.ResetAsync(context.Database.ConnectionString, ct);
         var before = await BenchSql.MaxSequenceAsync(context.Database.ConnectionString, ct);
         OpenLoopResult load;
         try
@@ -157,8 +167,11 @@ public sealed class ProjectionLagScenario : IScenario
             }
         }
 
+        var statements = profiled ? await StatementProfile.TopAsync(context.Database.ConnectionString, 10, ct) : [];
         var after = await BenchSql.MaxSequenceAsync(context.Database.ConnectionString, ct);
         var events = after - before;
+        // Holes in the sequence would each hold the daemon's high-water mark for Marten's stale-sequence threshold (3 s).
+        var (gaps, _) = await BenchSql.SequenceGapsAsync(context.Database.ConnectionString, before, ct);
 
         // How long the projection takes to catch up once the load stops (bounded).
         var catchUp = Stopwatch.StartNew();
@@ -178,7 +191,7 @@ public sealed class ProjectionLagScenario : IScenario
             rate, load, events, events / load.Seconds,
             LatencyStats.From([.. samples.Select(s => s.LagSeconds * 1000)]),
             LatencyStats.From([.. samples.Select(s => (double)s.LagEvents)]),
-            samples.Count, samples.Count > 0 ? samples.Max(s => s.DeadLetters) : 0, caughtUpAfter);
+            samples.Count, samples.Count > 0 ? samples.Max(s => s.DeadLetters) : 0, caughtUpAfter, gaps, statements);
         line.Done($"lag        {measurement.EventRate,6:0} events/s (offered {rate:0})  lag p50 {measurement.LagSeconds.P50 / 1000:0.000} s  p99 {measurement.LagSeconds.P99 / 1000:0.000} s  max {measurement.LagSeconds.Max / 1000:0.000} s  ({measurement.LagEvents.P99:0} events p99)" +
                   (load.ErrorTotal > 0 ? $"  [red]{load.ErrorTotal} errors[/]" : "") + (load.Skipped > 0 ? $"  [yellow]{load.Skipped} skipped[/]" : ""));
         return measurement;
@@ -187,7 +200,7 @@ public sealed class ProjectionLagScenario : IScenario
     /// <summary>One load's figures: what was offered, what the store took, and the projection's lag meanwhile.</summary>
     private sealed record LagMeasurement(
         double Offered, OpenLoopResult Load, long Events, double EventRate, LatencyStats LagSeconds, LatencyStats LagEvents,
-        int Samples, long DeadLetters, double? CaughtUpAfter)
+        int Samples, long DeadLetters, double? CaughtUpAfter, long Gaps, IReadOnlyList<StatementCost> Statements)
     {
         /// <summary>The store took at least 95% of the offered rate and no request was skipped.</summary>
         public bool Sustained(double offered) => EventRate >= 0.95 * offered && Load.Skipped == 0;
@@ -205,6 +218,7 @@ public sealed class ProjectionLagScenario : IScenario
                 new($"metrics lagSeconds ({Samples} samples; p50/p99 in ms){suffix}", null, LagSeconds.Max / 1000, "s max", LagSeconds.P50, LagSeconds.P99, 0, null, null, null),
                 new($"metrics lagEvents (p50 {LagEvents.P50:0} / p99 {LagEvents.P99:0}){suffix}", null, LagEvents.Max, "events max", null, null, 0, null, null, null),
                 new($"caught up after the load stopped{suffix}", null, CaughtUpAfter ?? double.NaN, CaughtUpAfter is null ? "s (not within 60 s)" : "s", null, null, 0, null, null, null),
+                new($"event sequence holes (rolled-back appends) over {Events:#,0} events{suffix}", null, Gaps, "holes", null, null, 0, null, null, null),
             };
             if (Load.Skipped > 0)
             {
