@@ -43,7 +43,9 @@ public static class EventPages
     /// folds the ones before, still in order. The second connection imports the session's snapshot
     /// (<c>pg_export_snapshot</c>), so both see exactly the same events: the session must be in a repeatable-read
     /// transaction. A page is a fixed range of sequence numbers, so each reader knows its next page without waiting for
-    /// the other's; reading and deserializing were most of a fold's time, and one reader left a core idle.
+    /// the other's; reading and deserializing were most of a fold's time, and one reader left a core idle. The pages are
+    /// read straight from the table (<see cref="EventRows"/>), which cost the rebuild's process a sixth less CPU than
+    /// Marten's event query.
     /// </summary>
     public static async Task<long> ForEachOnTwoConnectionsAsync(
         IQuerySession session, long upToSequence, Action<IEvent> apply, IProgress<(long Done, long Total)>? progress = null, CancellationToken ct = default)
@@ -57,18 +59,18 @@ public static class EventPages
             await import.ExecuteNonQueryAsync(ct);
         }
 
-        await using var second = session.DocumentStore.QuerySession(SessionOptions.ForTransaction(transaction));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pages = (upToSequence + PageSize - 1) / PageSize;
-        IQuerySession[] sessions = [session, second];
-        var channels = sessions.Select(_ => Channel.CreateBounded<IReadOnlyList<IEvent>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true })).ToArray();
-        var readers = sessions.Select((s, i) => Task.Run(() => ReadAsync(s, i, sessions.Length, pages, upToSequence, channels[i].Writer, stop.Token), stop.Token)).ToArray();
+        var rows = new EventRows(session.DocumentStore);
+        NpgsqlConnection[] connections = [session.Connection ?? throw new InvalidOperationException("The session must hold its connection (a transaction)."), connection];
+        var channels = connections.Select(_ => Channel.CreateBounded<IReadOnlyList<IEvent>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true })).ToArray();
+        var readers = connections.Select((c, i) => Task.Run(() => ReadAsync(rows, c, i, connections.Length, pages, upToSequence, channels[i].Writer, stop.Token), stop.Token)).ToArray();
         long count = 0;
         try
         {
             for (long k = 0; k < pages; k++)
             {
-                var page = await channels[k % sessions.Length].Reader.ReadAsync(stop.Token);
+                var page = await channels[k % connections.Length].Reader.ReadAsync(stop.Token);
                 foreach (var e in page)
                 {
                     apply(e);
@@ -108,13 +110,13 @@ public static class EventPages
 
     /// <summary>Reader <paramref name="index"/> of <paramref name="of"/>: pages index, index + of, ..., in order.</summary>
     private static async Task ReadAsync(
-        IQuerySession session, int index, int of, long pages, long upToSequence, ChannelWriter<IReadOnlyList<IEvent>> writer, CancellationToken ct)
+        EventRows rows, NpgsqlConnection connection, int index, int of, long pages, long upToSequence, ChannelWriter<IReadOnlyList<IEvent>> writer, CancellationToken ct)
     {
         try
         {
             for (long k = index; k < pages; k += of)
             {
-                await writer.WriteAsync(await PageAsync(session, k * PageSize, Math.Min(upToSequence, (k + 1) * PageSize), ct), ct);
+                await writer.WriteAsync(await rows.PageAsync(connection, k * PageSize, Math.Min(upToSequence, (k + 1) * PageSize), ct), ct);
             }
 
             writer.Complete();

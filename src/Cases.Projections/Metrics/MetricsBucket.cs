@@ -49,19 +49,16 @@ public sealed class MetricsBucket
     /// Every bucket a case counts in: per scope, its day and category, its month and category, and its month
     /// across all categories. Queries read whole months from the month buckets, so a year is a dozen documents.
     /// </summary>
-    public static IEnumerable<MetricsBucket> KeysOf(CaseFacts facts)
+    public static IEnumerable<BucketKey> KeysOf(CaseFacts facts)
     {
         var month = new DateOnly(facts.Day.Year, facts.Day.Month, 1);
         foreach (var scope in ScopesOf(facts))
         {
-            yield return Key(scope, DayGrain, facts.Day, facts.Category);
-            yield return Key(scope, MonthGrain, month, facts.Category);
-            yield return Key(scope, MonthGrain, month, AllCategories);
+            yield return new BucketKey(scope, DayGrain, facts.Day, facts.Category);
+            yield return new BucketKey(scope, MonthGrain, month, facts.Category);
+            yield return new BucketKey(scope, MonthGrain, month, AllCategories);
         }
     }
-
-    private static MetricsBucket Key(string scope, string grain, DateOnly day, string category) =>
-        new() { Id = IdFor(scope, grain, day, category), Scope = scope, Grain = grain, Day = day, Category = category };
 
     public static string NodeScope(string nodeId) => $"node:{nodeId}";
 
@@ -199,4 +196,15 @@ public sealed class MetricCounts
             property.SetValue(this, (long)property.GetValue(this)! + (long)property.GetValue(other)!);
         }
     }
+}
+
+/// <summary>
+/// Which bucket: its scope, grain, first day and category. A value, so that finding a bucket that already exists costs
+/// neither its id's text nor an empty bucket; <see cref="Id"/> and <see cref="NewBucket"/> make them when needed.
+/// </summary>
+public readonly record struct BucketKey(string Scope, string Grain, DateOnly Day, string Category)
+{
+    public string Id => MetricsBucket.IdFor(Scope, Grain, Day, Category);
+
+    public MetricsBucket NewBucket() => new() { Id = Id, Scope = Scope, Grain = Grain, Day = Day, Category = Category };
 }

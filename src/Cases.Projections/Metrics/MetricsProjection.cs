@@ -85,10 +85,11 @@ public sealed class MetricsProjection : IProjection
 
         foreach (var key in MetricsBucket.KeysOf(facts))
         {
-            if (!buckets.TryGetValue(key.Id, out var bucket))
+            var id = key.Id;
+            if (!buckets.TryGetValue(id, out var bucket))
             {
-                bucket = key;
-                buckets[key.Id] = bucket;
+                bucket = key.NewBucket();
+                buckets[id] = bucket;
             }
 
             bucket.Apply(facts, sign);

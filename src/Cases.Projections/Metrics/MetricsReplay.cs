@@ -48,15 +48,27 @@ public sealed class MetricsReplay
         }
     }
 
-    /// <summary>The rollups: every case's contribution added into every bucket it counts in.</summary>
+    /// <summary>
+    /// The rollups: every case's contribution added into every bucket it counts in. A whole history adds millions of
+    /// contributions into a few hundred thousand buckets, so they are found by key and each id is written once.
+    /// </summary>
     public Dictionary<string, MetricsBucket> Buckets()
     {
-        var buckets = new Dictionary<string, MetricsBucket>(StringComparer.Ordinal);
+        var byKey = new Dictionary<BucketKey, MetricsBucket>();
         foreach (var facts in Facts)
         {
-            MetricsProjection.Apply(buckets, facts, +1);
+            foreach (var key in MetricsBucket.KeysOf(facts))
+            {
+                if (!byKey.TryGetValue(key, out var bucket))
+                {
+                    bucket = key.NewBucket();
+                    byKey[key] = bucket;
+                }
+
+                bucket.Apply(facts, +1);
+            }
         }
 
-        return buckets;
+        return byKey.Values.ToDictionary(b => b.Id, StringComparer.Ordinal);
     }
 }
