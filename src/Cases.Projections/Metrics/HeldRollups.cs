@@ -14,7 +14,8 @@ namespace Cases.Projections.Metrics;
 /// <para>
 /// A page asks the store for the touched rollups' versions and gets the JSON of only those whose version it does not
 /// hold, so a rollup another writer changed (a rebuild, another node that ran the projection) is always read afresh.
-/// The page's rollups go back in one statement, each with a new version, from one JSON array. Rollups are taken out of
+/// The page's rollups go back in a few statements, each with a new version, from JSON arrays of at most
+/// <see cref="RollupsPerStatement"/>. Rollups are taken out of
 /// the held set while a page works on them and put back only as they are written, so a page that fails leaves
 /// nothing behind that could be mistaken for the stored rollup.
 /// </para>
@@ -23,6 +24,9 @@ public sealed class HeldRollups(int capacity = HeldRollups.DefaultCapacity)
 {
     /// <summary>A store's current days and months: a few hundred rollups per day of intake at the benchmark's grid.</summary>
     public const int DefaultCapacity = 8192;
+
+    /// <summary>The most rollups one write statement carries (a few hundred kilobytes of JSON).</summary>
+    public const int RollupsPerStatement = 250;
 
     private readonly Dictionary<string, Row> held = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
@@ -100,7 +104,9 @@ public sealed class HeldRollups(int capacity = HeldRollups.DefaultCapacity)
             }
         }
 
-        if (kept.Count > 0)
+        // A few hundred rollups per statement: a whole page's rollups as one JSON array were megabytes in one string, and
+        // under the API's capped GC heap such a string once failed with OutOfMemoryException and paused the projection.
+        foreach (var chunk in kept.Chunk(RollupsPerStatement))
         {
             operations.QueueSqlCommand(
                 $"""
@@ -111,7 +117,7 @@ public sealed class HeldRollups(int capacity = HeldRollups.DefaultCapacity)
                 on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified
                 """,
                 typeof(MetricsBucket).FullName!,
-                serializer.ToJson(kept));
+                serializer.ToJson(chunk));
         }
 
         if (emptied.Count > 0)
