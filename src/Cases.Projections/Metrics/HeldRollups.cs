@@ -14,8 +14,8 @@ namespace Cases.Projections.Metrics;
 /// <para>
 /// A page asks the store for the touched rollups' versions and gets the JSON of only those whose version it does not
 /// hold, so a rollup another writer changed (a rebuild, another node that ran the projection) is always read afresh.
-/// The page's rollups go back in a few statements, each with a new version, from JSON arrays of at most
-/// <see cref="RollupsPerStatement"/>. Rollups are taken out of
+/// The page's rollups go back in a few statements, each with a new version, each rollup's JSON a text of its own in an
+/// array parameter of at most <see cref="RollupsPerStatement"/>. Rollups are taken out of
 /// the held set while a page works on them and put back only as they are written, so a page that fails leaves
 /// nothing behind that could be mistaken for the stored rollup.
 /// </para>
@@ -25,7 +25,7 @@ public sealed class HeldRollups(int capacity = HeldRollups.DefaultCapacity)
     /// <summary>A store's current days and months: a few hundred rollups per day of intake at the benchmark's grid.</summary>
     public const int DefaultCapacity = 8192;
 
-    /// <summary>The most rollups one write statement carries (a few hundred kilobytes of JSON).</summary>
+    /// <summary>The most rollups one write statement carries (each one's JSON a text of its own).</summary>
     public const int RollupsPerStatement = 250;
 
     private readonly Dictionary<string, Row> held = new(StringComparer.Ordinal);
@@ -104,8 +104,9 @@ public sealed class HeldRollups(int capacity = HeldRollups.DefaultCapacity)
             }
         }
 
-        // A few hundred rollups per statement: a whole page's rollups as one JSON array were megabytes in one string, and
-        // under the API's capped GC heap such a string once failed with OutOfMemoryException and paused the projection.
+        // Each rollup is its own JSON text in an array parameter: a page's rollups as one JSON array were one string of
+        // megabytes (hundreds of kilobytes in chunks of 250), a large-object allocation that failed with
+        // OutOfMemoryException under the API's capped GC heap and paused the projection. A rollup's text is a few kilobytes.
         foreach (var chunk in kept.Chunk(RollupsPerStatement))
         {
             operations.QueueSqlCommand(
@@ -113,11 +114,11 @@ public sealed class HeldRollups(int capacity = HeldRollups.DefaultCapacity)
                 insert into {schema}.{MetricsBucketSchemaAttribute.Table} as b (id, data, mt_version, mt_dotnet_type, mt_last_modified, scope, grain, category, day)
                 select r ->> 'rollup', r -> 'data', (r ->> 'version')::uuid, ?, transaction_timestamp(),
                        r -> 'data' ->> 'scope', r -> 'data' ->> 'grain', r -> 'data' ->> 'category', (r -> 'data' ->> 'day')::date
-                from jsonb_array_elements(?::jsonb) r
+                from unnest(?::jsonb[]) r
                 on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version, mt_last_modified = excluded.mt_last_modified
                 """,
                 typeof(MetricsBucket).FullName!,
-                serializer.ToJson(chunk));
+                chunk.Select(serializer.ToJson).ToArray());
         }
 
         if (emptied.Count > 0)
