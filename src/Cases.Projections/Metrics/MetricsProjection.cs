@@ -76,7 +76,12 @@ public sealed class MetricsProjection : IProjection
         facts is null ? [] : MetricsBucket.KeysOf(facts).Select(key => key.Id);
 
     /// <summary>Adds (+1) or takes out (-1) one case's contribution to every bucket it counts in.</summary>
-    public static void Apply(Dictionary<string, MetricsBucket> buckets, CaseFacts? facts, int sign)
+    public static void Apply(Dictionary<string, MetricsBucket> buckets, CaseFacts? facts, int sign) =>
+        AddInto(buckets, facts, sign, key => key.Id);
+
+    /// <summary>As <see cref="Apply"/>, with the buckets found by <paramref name="keyOf"/> (the rebuild's by value, the pages' by id).</summary>
+    public static void AddInto<TKey>(Dictionary<TKey, MetricsBucket> buckets, CaseFacts? facts, int sign, Func<BucketKey, TKey> keyOf)
+        where TKey : notnull
     {
         if (facts is null)
         {
@@ -85,11 +90,11 @@ public sealed class MetricsProjection : IProjection
 
         foreach (var key in MetricsBucket.KeysOf(facts))
         {
-            var id = key.Id;
-            if (!buckets.TryGetValue(id, out var bucket))
+            var found = keyOf(key);
+            if (!buckets.TryGetValue(found, out var bucket))
             {
                 bucket = key.NewBucket();
-                buckets[id] = bucket;
+                buckets[found] = bucket;
             }
 
             bucket.Apply(facts, sign);

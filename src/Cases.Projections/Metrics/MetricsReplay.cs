@@ -57,16 +57,7 @@ public sealed class MetricsReplay
         var byKey = new Dictionary<BucketKey, MetricsBucket>();
         foreach (var facts in Facts)
         {
-            foreach (var key in MetricsBucket.KeysOf(facts))
-            {
-                if (!byKey.TryGetValue(key, out var bucket))
-                {
-                    bucket = key.NewBucket();
-                    byKey[key] = bucket;
-                }
-
-                bucket.Apply(facts, +1);
-            }
+            MetricsProjection.AddInto(byKey, facts, +1, key => key);
         }
 
         return byKey.Values.ToDictionary(b => b.Id, StringComparer.Ordinal);
