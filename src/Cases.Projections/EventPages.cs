@@ -2,7 +2,6 @@ using System.Data;
 using System.Threading.Channels;
 using JasperFx.Events;
 using Marten;
-using Marten.Services;
 using Npgsql;
 
 namespace Cases.Projections;
@@ -44,7 +43,7 @@ public static class EventPages
     /// (<c>pg_export_snapshot</c>), so both see exactly the same events: the session must be in a repeatable-read
     /// transaction. A page is a fixed range of sequence numbers, so each reader knows its next page without waiting for
     /// the other's; reading and deserializing were most of a fold's time, and one reader left a core idle. The pages are
-    /// read straight from the table (<see cref="EventRows"/>), which cost the rebuild's process a sixth less CPU than
+    /// read straight from the table (<see cref="EventRows"/>), which cost the rebuild's process a fifth less CPU than
     /// Marten's event query.
     /// </summary>
     public static async Task<long> ForEachOnTwoConnectionsAsync(

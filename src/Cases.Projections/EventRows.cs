@@ -13,7 +13,7 @@ namespace Cases.Projections;
 /// the rebuild that was the largest share of the fold's CPU. Only for bulk reads in a snapshot (the rebuild); the service
 /// reads events through Marten.
 /// </summary>
-public sealed class EventRows(IDocumentStore store)
+internal sealed class EventRows(IDocumentStore store)
 {
     private readonly string _table = $"{store.Options.Events.DatabaseSchemaName}.mt_events";
     private readonly EventGraph _events = (EventGraph)store.Options.Events;

@@ -1,3 +1,4 @@
+using Cases.Bench.Scenarios;
 using Npgsql;
 
 namespace Cases.Bench.Infrastructure;
@@ -48,7 +49,15 @@ public static class StatementProfile
         return result;
     }
 
+    /// <summary>
+    /// One statement's calls and time per unit of work (an appeal, an event) as a report row: how often it ran per
+    /// <paramref name="unit"/> and the database time it cost each one.
+    /// </summary>
+    public static ResultRow Row(string label, StatementCost statement, long count, string unit) =>
+        new($"{label}: {statement.Calls / (double)Math.Max(1, count):0.##} x `{Escape(statement.Statement)}`",
+            null, statement.TotalMs / Math.Max(1, count), $"ms/{unit}", null, null, 0, null, null, null);
+
     /// <summary>A statement's text fit for a Markdown table cell inside backticks.</summary>
-    public static string Escape(string statement) =>
+    private static string Escape(string statement) =>
         statement.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal);
 }

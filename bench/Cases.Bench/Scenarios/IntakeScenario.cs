@@ -89,23 +89,18 @@ public sealed class IntakeScenario : IScenario
         // Where PostgreSQL's time went per appeal at c=16 (the async daemon's statements included: they are part of each appeal's cost).
         foreach (var statement in statements)
         {
-            rows.Add(StatementRow($"DB at c={ProfiledConcurrency}, per appeal", statement, statementsPerAppeal));
+            rows.Add(StatementProfile.Row($"DB at c={ProfiledConcurrency}, per appeal", statement, statementsPerAppeal, "appeal"));
         }
 
         foreach (var statement in floorStatements)
         {
-            rows.Add(StatementRow($"DB during the floor, per appeal", statement, floorAppeals));
+            rows.Add(StatementProfile.Row($"DB during the floor, per appeal", statement, floorAppeals, "appeal"));
         }
 
         return new ScenarioResult(Name, Title, rows, [Target(context, levels, floors.Select(f => f.Level).FirstOrDefault())],
             [.. levels.SelectMany(l => l.Errors), .. floors.SelectMany(f => f.Level.Errors),
              .. waitLog.Errors.Select(e => new ErrorCount(e.Key.Operation, e.Key.Status, e.Value.Count, e.Value.Sample))]);
     }
-
-    /// <summary>One statement's calls and time per appeal, from <c>pg_stat_statements</c>.</summary>
-    private static ResultRow StatementRow(string label, StatementCost statement, long appeals) =>
-        new($"{label}: {statement.Calls / (double)Math.Max(1, appeals):0.##} x `{StatementProfile.Escape(statement.Statement)}`",
-            null, statement.TotalMs / Math.Max(1, appeals), "ms/appeal", null, null, 0, null, null, null);
 
     /// <summary>The best intake rate among the levels that keep p99 within 50 ms, against the ceiling.</summary>
     private static TargetCheck Target(BenchContext context, List<LevelResult> levels, LevelResult? floor)

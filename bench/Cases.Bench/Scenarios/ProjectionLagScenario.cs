@@ -53,9 +53,7 @@ public sealed class ProjectionLagScenario : IScenario
             // included), per event the store took: what the projection competes with on this machine.
             foreach (var statement in within.Statements)
             {
-                rows.Add(new ResultRow(
-                    $"DB at {rate:#,0} events/s, per event: {statement.Calls / (double)Math.Max(1, within.Events):0.##} x `{StatementProfile.Escape(statement.Statement)}`",
-                    null, statement.TotalMs / Math.Max(1, within.Events), "ms/event", null, null, 0, null, null, null));
+                rows.Add(StatementProfile.Row($"DB at {rate:#,0} events/s, per event", statement, within.Events, "event"));
             }
         }
 
