@@ -68,6 +68,7 @@ public sealed class ClocksScenario : IScenario
             var line = progress.Add($"clocks     {disputes:#,0} disputes with acknowledge PT20S, waiting for expiry");
             await ClockBench.SetLimitsAsync(context, admin, "dispute", "PT20S", "P5D", ct);
             var cases = new ConcurrentDictionary<Guid, string>();
+            var fired = await ClockBench.FiredStages.StartAsync(cs, cases, AcknowledgeLimit, ct);
             var disputeFactory = new AppealFactory(context.Catalog, seed: 999);
             var filed = await OpenLoop.RunAsync(disputes / 5.0, TimeSpan.FromSeconds(5), 256, async (_, log, token) =>
             {
@@ -93,7 +94,7 @@ public sealed class ClocksScenario : IScenario
             var expired = 0;
             while (true)
             {
-                lateness = await ClockBench.ReadLatenessAsync(cs, cases, AcknowledgeLimit, ct);
+                lateness = await fired.ReadAsync(ct);
                 expired = lateness.Count(l => l.Stage == "expired");
                 line.Report(0.2 + (0.8 * Math.Min(1.0, (double)expired / Math.Max(1, cases.Count))));
                 if (expired >= cases.Count || waited.Elapsed > limit)
@@ -104,6 +105,8 @@ public sealed class ClocksScenario : IScenario
                 await Task.Delay(1000, ct);
             }
 
+            lateness = await fired.ReadAllAsync(ct);
+            expired = lateness.Count(l => l.Stage == "expired");
             var stats = LatencyStats.From([.. lateness.Select(l => l.Milliseconds)]);
             var expiredStats = LatencyStats.From([.. lateness.Where(l => l.Stage == "expired").Select(l => l.Milliseconds)]);
             var pendingDuring = await BenchSql.PendingScheduledAsync(cs, ct);
