@@ -127,6 +127,10 @@ public static class ServiceRegistration
             // ... and take a whole burst of them at once (the morning after a holiday), handled side by side.
             wolverine.Durability.RecoveryBatchSize = options.ClockBatchSize;
             wolverine.LocalQueueFor<Domain.Clocks.ClockDue>().MaximumParallelMessages(options.ClockParallelism);
+            // Wolverine counts its inbox by status for its metrics every 5 s by default: a scan of every scheduled timer
+            // (200,000 and more in the benchmark), ~0.2 ms of PostgreSQL per clock stage fired in the burst. Twice a minute
+            // is enough for those gauges; the clocks' own gauge (cases.clocks.pending) counts separately.
+            wolverine.Durability.UpdateMetricsPeriod = TimeSpan.FromSeconds(30);
 
             // A clock that loses a race with a person's command tries again on the new state, a few times at once and then
             // later from the schedule; only a message that keeps losing for a minute goes to the dead letters.
