@@ -38,8 +38,8 @@ public static class ProjectionsRegistration
 
         // Look for new events four times a second. Each look that finds some makes a page, and a page rewrites every rollup
         // its cases count in, so under load the cost per event falls as pages grow: polling every 100 ms, the rollup writes
-        // cost PostgreSQL 1.1 ms per event at 240 events/s and 1.3 ms per clock stage in the burst; every 250-500 ms,
-        // 0.6-0.7 ms (README "Performance", the polling lever). The lag grows by at most the interval.
+        // cost PostgreSQL 1.1-1.3 ms per event or clock stage in the benchmark's lag and burst; every 250 ms or longer,
+        // 0.6-1.0 ms (README "Performance", the polling lever). The lag's floor grows by at most the interval.
         options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(250);
         options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
 
